@@ -1,0 +1,82 @@
+"""The Python API under the CLI: load a run, build slides from a story, write a deck.
+
+    from bohbvis import api
+    run = api.load("path/to/run")              # or "demo"
+    deck = api.make_deck("advisor", data=run)   # a built-in story name or a YAML path
+    api.write_html(deck, "deck.html")
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import BohbvisError
+from .load import read_run
+from .model.run import Run
+
+DEFAULT_STORY = "advisor"
+
+
+def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None) -> Run:
+    if isinstance(data, Run):
+        return data
+    return read_run(data, format=format, metric=metric)
+
+
+def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
+              format: str | None = None, metric: str | None = None, theme: str | None = None):
+    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide."""
+    from . import steps
+    from .render.deck import Deck
+    from .story import load_story
+    from .story.assemble import slides_from_story
+
+    st = load_story(story or DEFAULT_STORY)
+    if isinstance(data, Run):
+        run = data
+    else:
+        source = data if data is not None else st.data_path()
+        run = read_run(source, format=format, metric=metric or st.metric)
+    slides = slides_from_story(st, run, steps)
+    return Deck(
+        title=st.title,
+        lang=st.lang,
+        theme=theme or st.theme,
+        theme_base=st.path.parent if st.path else None,
+        slides=tuple(slides),
+        run=run,
+        story=st,
+    )
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> Path:
+    """Write next to the target and rename, so a failure never leaves a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_html(deck: Any, out: str | Path) -> Path:
+    from .render.html import render_html
+
+    return write_atomic(out, render_html(deck))
+
+
+def build(story: str | Path | None = None, *, data=None, out: str | Path = "deck.html", **kw) -> Path:
+    """Story + run -> one self-contained HTML file."""
+    if Path(out).suffix.lower() not in (".html", ".htm"):
+        raise BohbvisError(f"the deck is an HTML file; '{out}' has another suffix.", key="-o/--output",
+                           allowed=".html (use `bohbvis export` for .pdf and .png)")
+    return write_html(make_deck(story, data=data, **kw), out)

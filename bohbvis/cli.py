@@ -1,0 +1,153 @@
+"""The `bohbvis` command: a thin layer over bohbvis.api (nothing imports this module)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import BohbvisError
+
+app = typer.Typer(
+    name="bohbvis",
+    help="Explain a BOHB run as one offline, interactive slide deck (HTML), or as PDF/PNG.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DataOpt = typer.Option(None, "--data", "-d", help="The run: an hpbandster log folder, a CSV/Parquet table, or 'demo'.")
+FormatOpt = typer.Option(None, "--format", help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy.")
+MetricOpt = typer.Option(None, "--metric", help="Key in hpbandster's info holding the accuracy (dots for nested keys; 'info' for a bare number).")
+StoryArg = typer.Argument(None, help="A story YAML file, or a built-in story name (advisor, newcomer). Default: advisor.")
+
+
+def _fail(err: BohbvisError) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    for p in err.problems:
+        console.print(f"[bold red]error:[/] {p}", markup=True if "[" not in str(p) else False)
+    raise typer.Exit(2)
+
+
+def _warn(messages) -> None:
+    for m in messages:
+        print(f"warning: {m}", file=sys.stderr)
+
+
+@app.command()
+def inspect(
+    run: str = typer.Argument("demo", help="The run to summarize (default: the shipped demo run)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    format: Optional[str] = FormatOpt,
+    metric: Optional[str] = MetricOpt,
+) -> None:
+    """Summarize a run: evaluations, budgets, brackets, the best configuration, the space."""
+    from .load import read_run
+    from .model.summary import summary
+
+    try:
+        r = read_run(run, format=format, metric=metric)
+    except BohbvisError as e:
+        _fail(e)
+    s = summary(r)
+    _warn(r.warnings)
+    if as_json:
+        typer.echo(json.dumps(s, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    from ._inspect_view import print_summary
+
+    print_summary(s)
+
+
+@app.command()
+def convert(
+    run: str = typer.Argument(..., help="The run to read."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to save the tidy table: .csv or .parquet."),
+    format: Optional[str] = FormatOpt,
+    metric: Optional[str] = MetricOpt,
+) -> None:
+    """Save a run as bohbvis's tidy table (reload it with --data)."""
+    from .load import read_run, tidy
+
+    try:
+        r = read_run(run, format=format, metric=metric)
+        tidy.write(r, output)
+    except BohbvisError as e:
+        _fail(e)
+    typer.echo(f"wrote {output} ({r.n_evaluations} evaluations)")
+
+
+@app.command()
+def build(
+    story: Optional[str] = StoryArg,
+    data: Optional[str] = DataOpt,
+    output: Path = typer.Option(Path("deck.html"), "-o", "--output", help="The HTML file to write."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme (light, dark) or a theme .css file."),
+    format: Optional[str] = FormatOpt,
+    metric: Optional[str] = MetricOpt,
+) -> None:
+    """Build one self-contained HTML slide deck from a story and a run."""
+    from . import api
+
+    try:
+        deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
+        _warn(deck.run.warnings)
+        path = api.write_html(deck, output)
+    except BohbvisError as e:
+        _fail(e)
+    size = path.stat().st_size
+    typer.echo(f"wrote {path} ({len(deck.slides)} slides, {size / 1e6:.1f} MB)")
+
+
+@app.command()
+def validate(story: str = typer.Argument(..., help="The story YAML file to check.")) -> None:
+    """Check a story without building it: every problem, with file, line, column and key."""
+    from .story import load_story
+
+    try:
+        st = load_story(story)
+    except BohbvisError as e:
+        _fail(e)
+    typer.echo(f"{story}: valid ({len(st.steps)} steps)")
+
+
+@app.command()
+def schema() -> None:
+    """Print the story JSON Schema (for editor completion and checking)."""
+    from .story.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@app.command()
+def export(
+    story: Optional[str] = StoryArg,
+    data: Optional[str] = DataOpt,
+    output: Path = typer.Option(..., "-o", "--output", help="deck.pdf, or slides/ or slide.png for one PNG per slide."),
+    scale: float = typer.Option(1.0, "--scale", min=0.25, max=8.0, help="PNG resolution: 1 = 1280×720 pixels."),
+    notes: bool = typer.Option(False, "--notes", help="Add the speaker notes under each slide."),
+    charts: Optional[Path] = typer.Option(None, "--charts", help="Also write every chart alone into this folder (SVG, PNG, PDF)."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme (light, dark) or a theme .css file."),
+    format: Optional[str] = FormatOpt,
+    metric: Optional[str] = MetricOpt,
+) -> None:
+    """Export the deck as PDF or PNG pages, without a browser."""
+    from . import api
+    from .export import export_deck
+
+    try:
+        deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
+        _warn(deck.run.warnings)
+        written = export_deck(deck, output, scale=scale, notes=notes, charts_dir=charts, progress=True)
+    except BohbvisError as e:
+        _fail(e)
+    typer.echo(f"wrote {written}")
+
+
+def main() -> None:  # pragma: no cover - `python -m bohbvis`
+    app()

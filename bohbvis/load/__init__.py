@@ -1,0 +1,70 @@
+"""Readers, behind one registry: `read_run(path)` picks the reader from the path (or `format=`).
+
+A reader is a module with NAME, DESCRIPTION and `read(path, metric) -> Run`; folders and files are
+told apart by `sniff`. New HPO tools (Optuna storage, SMAC3, Ray Tune) plug in by adding a module
+to READERS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import BohbvisError, did_you_mean
+from ..model.run import Run
+from . import hpbandster, seed_csv, tidy
+
+READERS = {m.NAME: m for m in (hpbandster, seed_csv, tidy)}
+DEMO = "demo"
+
+
+def demo_path() -> Path:
+    """The shipped demo run: a real BOHB run (scripts/make_demo_run.py) inside the package."""
+    return Path(__file__).parent / "demo_run"
+
+
+def detect_format(path: Path) -> str:
+    if path.is_dir() or path.name in ("results.json", "configs.json"):
+        if hpbandster.sniff(path):
+            return hpbandster.NAME
+        raise BohbvisError(
+            "is not a run bohbvis can read: no results.json in this folder.", file=path,
+            allowed="; ".join(f"{m.NAME}: {m.DESCRIPTION}" for m in READERS.values()),
+        )
+    if path.suffix.lower() == ".parquet":
+        return tidy.NAME
+    if path.suffix.lower() == ".csv":
+        from ._csv import read_csv
+
+        cols = [str(c).strip() for c in read_csv(path).columns]
+        if tidy.sniff_header(cols):
+            return tidy.NAME
+        if seed_csv.sniff_header(cols):
+            return seed_csv.NAME
+        raise BohbvisError(
+            "is a CSV table bohbvis does not recognise: it needs a 'config_id' and 'bracket' column "
+            "(bohbvis's tidy table) or a 'sample_id' / 'Sample Id' column (the seed's table).",
+            file=path,
+        )
+    raise BohbvisError(
+        "is not a run bohbvis can read.", file=path,
+        allowed="; ".join(f"{m.NAME}: {m.DESCRIPTION}" for m in READERS.values()),
+    )
+
+
+def read_run(path: str | Path | None = None, *, format: str | None = None, metric: str | None = None) -> Run:
+    """Load a run. `None` or "demo" is the shipped demo run."""
+    if path is None or str(path) == DEMO:
+        path = demo_path()
+        format = format or hpbandster.NAME
+    path = Path(path)
+    if not path.exists():
+        raise BohbvisError("no such file or folder.", file=path)
+    if format is None:
+        format = detect_format(path)
+    if format not in READERS:
+        raise BohbvisError(f"unknown format '{format}'.", key="--format", allowed=", ".join(READERS),
+                           hint=did_you_mean(format, READERS))
+    return READERS[format].read(path, metric=metric)
+
+
+__all__ = ["READERS", "read_run", "demo_path", "detect_format"]

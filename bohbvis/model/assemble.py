@@ -1,0 +1,167 @@
+"""Turn a reader's raw evaluations into a Run: rounds, trials, sample types, the ladder and deviations.
+
+Readers hand over one row per evaluation with: config_id (str), bracket, budget, status, loss,
+accuracy, started, finished, config_* columns, and, when they know them, `round`, `trial`,
+`sample_type`, or the hints `_model_based` (bool) and `_first_round` (the round a configuration was
+sampled in), plus `_order` (a sort key for trial numbering).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .hyperband import HyperbandPlan, close, infer_eta, plan
+from .run import COLUMNS, BracketSummary, RoundSummary, Run
+from .space import Hyperparameter
+
+
+def assemble(
+    raw: pd.DataFrame,
+    space: tuple[Hyperparameter, ...],
+    *,
+    source: str,
+    format: str,
+    metric: str | None,
+    warnings: list[str] | tuple[str, ...] = (),
+    eta: float | None = None,
+) -> Run:
+    t = raw.copy()
+    budgets = sorted(float(b) for b in t["budget"].unique())
+    ladder_index = {b: i for i, b in enumerate(budgets)}
+    eta = eta or infer_eta(budgets)
+
+    if "round" not in t:
+        # Round = position of the budget in the bracket's own ladder (0 = its lowest budget).
+        gi = t["budget"].map(ladder_index)
+        t["round"] = gi - gi.groupby(t["bracket"]).transform("min")
+    if "sample_type" not in t:
+        first = t["_first_round"] if "_first_round" in t else 0
+        promoted = t["round"] > first
+        bo = t["_model_based"].fillna(False).astype(bool) if "_model_based" in t else False
+        t["sample_type"] = np.where(promoted, "promoted", np.where(bo, "BO", "random"))
+    if "trial" not in t:
+        order = "_order" if "_order" in t else "config_id"
+        t = t.sort_values(["bracket", "round", order], kind="stable")
+        t["trial"] = t.groupby(["bracket", "round"]).cumcount()
+    if "sample_id" not in t:
+        t["sample_id"] = (
+            t["bracket"].astype(str) + "-" + t["round"].astype(str) + "-" + t["trial"].astype(str)
+        )
+    for col in ("accuracy", "started", "finished"):
+        if col not in t:
+            t[col] = np.nan
+
+    for col in ("bracket", "round", "trial"):
+        t[col] = t[col].astype("int64")
+    t["budget"] = t["budget"].astype("float64")
+    t["loss"] = t["loss"].astype("float64")
+    t["accuracy"] = t["accuracy"].astype("float64")
+    config_cols = [hp.column for hp in space]
+    for c in config_cols:
+        if c not in t:
+            t[c] = pd.NA
+    t = t.sort_values(["bracket", "round", "trial"], kind="stable").reset_index(drop=True)
+    t = t[list(COLUMNS) + config_cols]
+
+    the_plan = plan(budgets[0], budgets[-1], eta) if eta and eta > 1 and len(budgets) > 1 else None
+    brackets = _bracket_summaries(t, budgets, the_plan)
+    deviations = _deviations(t, budgets, the_plan, brackets)
+    return Run(
+        table=t,
+        space=space,
+        budgets=tuple(budgets),
+        eta=eta,
+        brackets=brackets,
+        plan=the_plan,
+        deviations=tuple(deviations),
+        source=source,
+        format=format,
+        metric=metric,
+        warnings=tuple(warnings),
+    )
+
+
+def _planned_for(bracket_budgets: list[float], the_plan: HyperbandPlan | None):
+    """The planned bracket whose lowest budget is this bracket's lowest budget."""
+    if the_plan is None:
+        return None
+    low = bracket_budgets[0]
+    for pb in the_plan.brackets:
+        if close(pb.r[0], low):
+            return pb
+    return None
+
+
+def _bracket_summaries(t: pd.DataFrame, budgets, the_plan) -> tuple[BracketSummary, ...]:
+    out = []
+    for b, g in t.groupby("bracket", sort=True):
+        rounds_budget = g.groupby("round")["budget"].first().sort_index()
+        pb = _planned_for(sorted(rounds_budget.tolist()), the_plan)
+        rounds = []
+        # Configurations that reached each round, to count who advanced from the round below.
+        ids_by_round = {r: set(gr["config_id"]) for r, gr in g.groupby("round")}
+        for r, gr in g.groupby("round", sort=True):
+            types = gr["sample_type"].value_counts()
+            nxt = ids_by_round.get(r + 1, set())
+            rounds.append(
+                RoundSummary(
+                    round=int(r),
+                    budget=float(rounds_budget[r]),
+                    n=len(gr),
+                    n_crashed=int((gr["status"] == "crashed").sum()),
+                    n_random=int(types.get("random", 0)),
+                    n_bo=int(types.get("BO", 0)),
+                    n_promoted=int(types.get("promoted", 0)),
+                    n_advanced=len(set(gr["config_id"]) & nxt),
+                    planned_n=pb.n[int(r)] if pb is not None and int(r) < len(pb.n) else None,
+                )
+            )
+        out.append(BracketSummary(bracket=int(b), rounds=tuple(rounds), planned=pb))
+    return tuple(out)
+
+
+def _fmt_budget(b: float) -> str:
+    return str(int(b)) if float(b).is_integer() else f"{b:.3g}"
+
+
+def _deviations(t, budgets, the_plan, brackets) -> list[str]:
+    if the_plan is None:
+        return ["Only one budget was evaluated: there is no Hyperband ladder to check against."]
+    out = []
+    off = [b for b in budgets if not any(close(b, p) for p in the_plan.budgets)]
+    if off:
+        out.append(
+            "Extended: budgets "
+            + ", ".join(_fmt_budget(b) for b in off)
+            + " are not on Hyperband's ladder "
+            + ", ".join(_fmt_budget(b) for b in the_plan.budgets)
+            + "."
+        )
+    for bs in brackets:
+        label = f"Bracket {bs.bracket}"
+        if bs.bracket < 0:
+            out.append(
+                f"{label} is a warm start: {sum(r.n for r in bs.rounds)} evaluations at budget(s) "
+                + ", ".join(_fmt_budget(r.budget) for r in bs.rounds)
+                + " were loaded from an earlier run, outside Hyperband's schedule."
+            )
+            continue
+        pb = bs.planned
+        if pb is None:
+            out.append(f"{label} starts at budget {_fmt_budget(bs.rounds[0].budget)}, which no planned bracket starts at.")
+            continue
+        if len(bs.rounds) < len(pb.n):
+            out.append(
+                f"{label} is truncated: it ran {len(bs.rounds)} of its {len(pb.n)} rounds "
+                f"(budgets {', '.join(_fmt_budget(r) for r in pb.r)})."
+            )
+        for r in bs.rounds:
+            if r.planned_n is not None and r.n != r.planned_n:
+                word = "more" if r.n > r.planned_n else "fewer"
+                kind = "extended" if r.n > r.planned_n else "truncated"
+                out.append(
+                    f"{label}, round {r.round} (budget {_fmt_budget(r.budget)}): {r.n} evaluations, "
+                    f"{word} than Hyperband's planned {r.planned_n} ({kind})."
+                )
+    return out

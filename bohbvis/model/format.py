@@ -1,0 +1,58 @@
+"""How numbers read on a slide; shared by steps and by story text filters ({{ x | pct }})."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def pct(x: Any, digits: int = 1) -> str:
+    """0.9712 -> '97.1%'."""
+    if _missing(x):
+        return "–"
+    return f"{float(x) * 100:.{digits}f}%"
+
+
+def num(x: Any, digits: int = 3) -> str:
+    """Significant digits, no scientific notation for everyday magnitudes."""
+    if _missing(x):
+        return "–"
+    x = float(x)
+    if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e6):
+        return f"{x:.{digits - 1}e}"
+    return f"{x:.{digits}g}" if abs(x) < 1 else f"{x:,.{max(digits - len(str(int(abs(x)))), 0)}f}"
+
+
+def integer(x: Any) -> str:
+    if _missing(x):
+        return "–"
+    return f"{int(round(float(x))):,}"
+
+
+def budget(x: Any) -> str:
+    """Budgets are often whole (epochs): 81.0 -> '81', 3.7037 -> '3.7'."""
+    if _missing(x):
+        return "–"
+    x = float(x)
+    return f"{int(x):,}" if x.is_integer() else f"{x:.3g}"
+
+
+def value(x: Any) -> str:
+    """A hyperparameter value of any type, as text."""
+    if _missing(x):
+        return "–"
+    try:
+        if x is None or x != x:
+            return "–"
+    except (TypeError, ValueError):
+        pass
+    if isinstance(x, float):
+        return num(x)
+    return str(x)
+
+
+FILTERS = {"pct": pct, "num": num, "int": integer, "budget": budget, "value": value}

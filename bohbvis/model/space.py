@@ -1,0 +1,191 @@
+"""The hyperparameter space: read from ConfigSpace JSON, or inferred from the values a run used."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, asdict
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from ..errors import BohbvisError
+
+HPType = Literal["float", "int", "categorical", "ordinal", "bool"]
+
+# ConfigSpace JSON type names -> our five kinds.
+_CS_TYPES: dict[str, HPType] = {
+    "uniform_float": "float",
+    "normal_float": "float",
+    "beta_float": "float",
+    "uniform_int": "int",
+    "normal_int": "int",
+    "beta_int": "int",
+    "categorical": "categorical",
+    "ordinal": "ordinal",
+    "constant": "categorical",
+}
+
+
+@dataclass(frozen=True)
+class Hyperparameter:
+    name: str
+    type: HPType
+    lower: float | None = None
+    upper: float | None = None
+    log: bool = False
+    choices: tuple | None = None
+    condition: str | None = None  # e.g. "optimizer in ['sgd', 'rms']": the value may be absent
+    inferred: bool = False  # True when no configspace.json described it
+
+    @property
+    def column(self) -> str:
+        return f"config_{self.name}"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in ("float", "int")
+
+    def describe_range(self) -> str:
+        if self.is_numeric:
+            lo, hi = _fmt(self.lower), _fmt(self.upper)
+            return f"[{lo}, {hi}]" + (" (log)" if self.log else "")
+        return ", ".join(str(c) for c in self.choices or ())
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["choices"] = list(self.choices) if self.choices is not None else None
+        return {k: v for k, v in d.items() if v is not None}
+
+
+def is_config_column(name: str) -> bool:
+    """`config_<name>` columns hold hyperparameters; `config_id` is the configuration's id."""
+    return name.startswith("config_") and name != "config_id"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    if float(x).is_integer() and abs(x) < 1e6:
+        return str(int(x))
+    return f"{x:.3g}"
+
+
+def read_configspace(path: Path) -> tuple[Hyperparameter, ...]:
+    """Parse ConfigSpace's JSON (format 0.2–0.4); conditions mark children as conditional."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise BohbvisError(f"cannot read the file ({e}).", file=path) from None
+    except json.JSONDecodeError as e:
+        raise BohbvisError(
+            f"not valid JSON ({e.msg}).", file=path, line=e.lineno, column=e.colno
+        ) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("hyperparameters"), list):
+        raise BohbvisError(
+            "expected a ConfigSpace JSON object with a 'hyperparameters' list.", file=path
+        )
+    conditions: dict[str, str] = {}
+    for c in doc.get("conditions") or []:
+        if isinstance(c, dict) and "child" in c:
+            conditions[c["child"]] = _condition_text(c)
+    out = []
+    for i, hp in enumerate(doc["hyperparameters"]):
+        kind = _CS_TYPES.get(str(hp.get("type")))
+        if kind is None or "name" not in hp:
+            raise BohbvisError(
+                f"hyperparameters[{i}] has type {hp.get('type')!r}, which bohbvis cannot read.",
+                file=path,
+                allowed=", ".join(sorted(_CS_TYPES)),
+            )
+        name = str(hp["name"])
+        if hp.get("type") == "constant":
+            choices = (hp.get("value"),)
+        elif kind == "ordinal":
+            choices = tuple(hp.get("sequence") or ())
+        else:
+            choices = tuple(hp["choices"]) if "choices" in hp else None
+        if kind == "categorical" and choices and all(isinstance(c, bool) for c in choices):
+            kind = "bool"
+        out.append(
+            Hyperparameter(
+                name=name,
+                type=kind,
+                lower=hp.get("lower"),
+                upper=hp.get("upper"),
+                log=bool(hp.get("log", False)),
+                choices=choices,
+                condition=conditions.get(name),
+            )
+        )
+    return tuple(out)
+
+
+def _condition_text(c: dict) -> str:
+    if "values" in c:
+        return f"{c.get('parent')} in {list(c['values'])!r}"
+    if "value" in c:
+        return f"{c.get('parent')} {c.get('type', 'EQ')} {c['value']!r}"
+    return str(c.get("type", "condition"))
+
+
+def infer_space(table: pd.DataFrame, known: dict[str, dict] | None = None) -> tuple[Hyperparameter, ...]:
+    """Describe each `config_*` column from the values it holds (no configspace.json)."""
+    known = known or {}
+    out = []
+    for col in [c for c in table.columns if is_config_column(c)]:
+        name = col[len("config_") :]
+        values = table[col].dropna()
+        conditional = len(values) < len(table[col])
+        cond = "value absent in some configurations" if conditional else None
+        if name in known:
+            out.append(Hyperparameter(name=name, inferred=True, condition=cond, **_complete(known[name], values)))
+            continue
+        out.append(_infer_one(name, values, cond))
+    return tuple(out)
+
+
+def _complete(spec: dict, values: pd.Series) -> dict:
+    spec = dict(spec)
+    if spec["type"] in ("float", "int") and "lower" not in spec and len(values):
+        spec["lower"], spec["upper"] = float(values.min()), float(values.max())
+    if spec["type"] in ("categorical", "ordinal", "bool") and "choices" not in spec:
+        spec["choices"] = tuple(sorted(values.unique().tolist(), key=_sort_key))
+    return spec
+
+
+def _infer_one(name: str, values: pd.Series, cond: str | None) -> Hyperparameter:
+    if len(values) and (values.dtype == "boolean" or all(isinstance(v, bool) for v in values.unique().tolist())):
+        return Hyperparameter(name, "bool", choices=(False, True), condition=cond, inferred=True)
+    numeric = pd.to_numeric(values, errors="coerce")
+    if len(values) and numeric.notna().all():
+        lo, hi = float(numeric.min()), float(numeric.max())
+        # Readers keep integer hyperparameters as (nullable) integer columns, so the dtype tells.
+        is_int = values.dtype.kind in "iu"
+        log = _looks_log(numeric, lo, hi)
+        if is_int:
+            lo, hi = int(lo), int(hi)
+        return Hyperparameter(name, "int" if is_int else "float", lower=lo, upper=hi, log=log,
+                              condition=cond, inferred=True)
+    choices = tuple(sorted(values.astype(str).unique().tolist()))
+    return Hyperparameter(name, "categorical", choices=choices, condition=cond, inferred=True)
+
+
+def _looks_log(values: pd.Series, lo: float, hi: float) -> bool:
+    """A positive range over two or more decades whose values crowd neither end on a log axis.
+
+    Sampled uniformly on a log scale, about half the values fall below the geometric midpoint;
+    sampled linearly, only a few do (sqrt(lo * hi) / hi of them).
+    """
+    if not (lo > 0 and hi / lo >= 100) or len(values) < 4:
+        return False
+    return float((values < math.sqrt(lo * hi)).mean()) >= 0.25
+
+
+def _sort_key(v):
+    return (0, v, "") if isinstance(v, (int, float)) and not isinstance(v, bool) else (1, 0, str(v))
+
+
+def is_finite_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)

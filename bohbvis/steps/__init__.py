@@ -1,0 +1,48 @@
+"""The ordered registry of step kinds: one module per kind, one signature (see _base.py).
+
+Modules are imported when first asked for, so a story that never uses `embedding` never
+imports scikit-learn.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from ..story.model import StepOptions
+from ._base import Slide
+
+# Order = the order `bohbvis schema` and error messages list the kinds in.
+KINDS: tuple[str, ...] = (
+    "title",
+    "markdown",
+    "chart",
+    "overview",
+    "principle",
+    "brackets",
+    "loss_accuracy",
+    "embedding",
+    "correlations",
+    "best",
+    "budgets",
+    "sampling",
+    "table",
+)
+
+_loaded: dict[str, ModuleType] = {}
+
+
+def get(kind: str) -> ModuleType:
+    """The module of a step kind (KeyError for an unknown kind)."""
+    if kind not in KINDS:
+        raise KeyError(kind)
+    if kind not in _loaded:
+        _loaded[kind] = importlib.import_module(f"{__name__}.{kind}")
+    return _loaded[kind]
+
+
+def build(run, options: StepOptions) -> Slide:
+    return get(options.kind).build(run, options)
+
+
+__all__ = ["KINDS", "get", "build", "Slide", "StepOptions"]

@@ -1,0 +1,124 @@
+"""What a step kind builds: a Slide made of blocks. Steps compute; render/export only lay out.
+
+Every step kind is one module in this package with the same shape (like markdown-it's rules):
+
+    KIND = "brackets"                  # the story's `kind:`
+    DESCRIPTION = "View A: …"          # one line, shown by `bohbvis schema` and in errors
+    OPTIONS = {"agg": Choice(...)}     # the kind's own keys (story.options descriptors)
+    def build(run: Run, options: StepOptions) -> Slide
+
+Charts are Vega-Lite dicts made with Altair (`chart.to_dict()`), drawn at the design size of a
+1280×720 slide (content box about 1180×540 px); the deck fits them to the real box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from ..model.run import Run  # noqa: F401  (the type every build() receives)
+from ..story.model import StepOptions  # noqa: F401  (what every build() receives)
+
+# The content box a chart is designed for (the deck rescales widths/heights to the real box).
+DESIGN_WIDTH = 1180
+DESIGN_HEIGHT = 540
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """Markdown source (raw HTML off). `fragments` reveals top-level list items one by one."""
+
+    text: str
+    fragments: bool = False
+    css_class: str = ""
+
+
+@dataclass(frozen=True)
+class Html:
+    """HTML the step generated itself; every value from the data inside it MUST be escaped
+    (use `bohbvis.steps._html.esc`)."""
+
+    html: str
+    fragment: bool = False  # shown as one reveal fragment
+
+
+@dataclass(frozen=True)
+class UserText:
+    """Where the story's `text:` goes on this slide (default: first block)."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """How the deck's link layer reads a chart's selection.
+
+    `param` is a Vega-Lite selection param name in the spec (interval brush or point);
+    the deck reads `view.data(param + "_store")` and filters linked tables' rows by it.
+    `carry`: the selection is remembered and offered to charts on later slides that declare
+    `receive` (a variable param holding a list of `key` values, e.g. sample ids).
+    """
+
+    param: str
+    key: str = "sample_id"
+    carry: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str  # unique within the deck, e.g. "s3-brackets"
+    spec: Mapping[str, Any]  # Vega-Lite, JSON-able
+    links: tuple[Link, ...] = ()
+    receive: str | None = None  # name of a variable param (list of keys) set from carried selection
+    caption: str = ""  # markdown, under the chart
+    state: str = ""  # static export: what the interactive controls show, e.g. "Showing the mean"
+    fragment: bool = False
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    format: str = ""  # "pct", "num", "int", "budget", "" (as is)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table. In the deck: sortable by header click, filterable, and (if `follows`)
+    showing only the rows the linked charts' selections pick. Rows carry every field the linked
+    selections filter on (hidden fields allowed: columns lists what is shown)."""
+
+    id: str
+    columns: tuple[Column, ...]
+    rows: tuple[Mapping[str, Any], ...]
+    key: str = "sample_id"
+    follows: tuple[str, ...] = ()  # chart ids whose Link selections filter this table
+    sort: str | None = None  # initial sort column, "-" prefix for descending
+    caption: str = ""  # e.g. "showing 2,000 of 120,000 evaluations (sampled)"
+    static_rows: int = 12  # rows shown in PDF/PNG export before "… N more rows"
+    empty_text: str = "Brush a chart to list configurations here."
+    filterable: bool = True
+
+
+Block = Markdown | Html | UserText | Chart | Table
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: str
+    title: str
+    blocks: tuple[Block, ...]
+    notes: str = ""  # markdown: the step's own speaker notes (the story's notes are added)
+    numbers: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    layout: str = "stack"  # "stack" | "columns" (blocks side by side) | "title"
+    subtitle: str = ""
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Chart))
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Table))
