@@ -94,30 +94,44 @@ def _planned_for(bracket_budgets: list[float], the_plan: HyperbandPlan | None):
 
 
 def _bracket_summaries(t: pd.DataFrame, budgets, the_plan) -> tuple[BracketSummary, ...]:
+    # One vectorised pass over (bracket, round): runs with thousands of brackets stay fast.
+    keys = ["bracket", "round"]
+    agg = (
+        t.assign(crashed=(t["status"] == "crashed").astype("int64"))
+        .groupby(keys, sort=True)
+        .agg(budget=("budget", "first"), n=("budget", "size"), n_crashed=("crashed", "sum"))
+    )
+    types = pd.crosstab([t["bracket"], t["round"]], t["sample_type"])
+    for name in ("random", "BO", "promoted"):
+        agg[name] = types[name] if name in types else 0
+    # A configuration advanced from round r if it also appears in round r + 1 of its bracket.
+    pairs = t[keys + ["config_id"]].drop_duplicates()
+    up = pairs.assign(round=pairs["round"] - 1)
+    adv = pairs.merge(up, on=keys + ["config_id"]).groupby(keys).size()
+    agg["n_advanced"] = adv.reindex(agg.index, fill_value=0)
+    records = agg.fillna(0).reset_index().to_dict("records")
+
+    by_bracket: dict[int, list[dict]] = {}
+    for rec in records:
+        by_bracket.setdefault(int(rec["bracket"]), []).append(rec)
     out = []
-    for b, g in t.groupby("bracket", sort=True):
-        rounds_budget = g.groupby("round")["budget"].first().sort_index()
-        pb = _planned_for(sorted(rounds_budget.tolist()), the_plan)
-        rounds = []
-        # Configurations that reached each round, to count who advanced from the round below.
-        ids_by_round = {r: set(gr["config_id"]) for r, gr in g.groupby("round")}
-        for r, gr in g.groupby("round", sort=True):
-            types = gr["sample_type"].value_counts()
-            nxt = ids_by_round.get(r + 1, set())
-            rounds.append(
-                RoundSummary(
-                    round=int(r),
-                    budget=float(rounds_budget[r]),
-                    n=len(gr),
-                    n_crashed=int((gr["status"] == "crashed").sum()),
-                    n_random=int(types.get("random", 0)),
-                    n_bo=int(types.get("BO", 0)),
-                    n_promoted=int(types.get("promoted", 0)),
-                    n_advanced=len(set(gr["config_id"]) & nxt),
-                    planned_n=pb.n[int(r)] if pb is not None and int(r) < len(pb.n) else None,
-                )
+    for b, recs in by_bracket.items():
+        pb = _planned_for(sorted(r["budget"] for r in recs), the_plan)
+        rounds = tuple(
+            RoundSummary(
+                round=int(x["round"]),
+                budget=float(x["budget"]),
+                n=int(x["n"]),
+                n_crashed=int(x["n_crashed"]),
+                n_random=int(x["random"]),
+                n_bo=int(x["BO"]),
+                n_promoted=int(x["promoted"]),
+                n_advanced=int(x["n_advanced"]),
+                planned_n=pb.n[int(x["round"])] if pb is not None and 0 <= x["round"] < len(pb.n) else None,
             )
-        out.append(BracketSummary(bracket=int(b), rounds=tuple(rounds), planned=pb))
+            for x in recs
+        )
+        out.append(BracketSummary(bracket=b, rounds=rounds, planned=pb))
     return tuple(out)
 
 
