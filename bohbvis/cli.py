@@ -30,7 +30,8 @@ def _fail(err: BohbvisError) -> None:
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     for p in err.problems:
-        console.print(f"[bold red]error:[/] {p}", markup=True if "[" not in str(p) else False)
+        console.print("[bold red]error:[/]", end=" ")
+        console.print(str(p), markup=False)  # messages quote keys like steps[3]: not rich markup
     raise typer.Exit(2)
 
 

@@ -16,7 +16,7 @@ from bohbvis.load import read_run
 from bohbvis.load import tidy
 from bohbvis.model.hyperband import plan
 
-from conftest import FIXTURE_RUNS, HPB, SEED_CSV
+from testdata import FIXTURE_RUNS, HPB, SEED_CSV
 
 hpres = pytest.importorskip("hpbandster.core.result", reason="hpbandster is a test dependency")
 

@@ -94,13 +94,18 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[Mapping[str, Any], ...]
     key: str = "sample_id"
-    follows: tuple[str, ...] = ()  # chart ids whose Link selections filter this table
+    # Chart ids whose Link selections filter this table. The special id "carried" (CARRIED) means
+    # the deck's carried selection (a Link(carry=True) on an earlier slide): the table shows the
+    # rows whose `key` is in it, and all its rows while nothing is carried.
+    follows: tuple[str, ...] = ()
     sort: str | None = None  # initial sort column, "-" prefix for descending
     caption: str = ""  # e.g. "showing 2,000 of 120,000 evaluations (sampled)"
     static_rows: int = 12  # rows shown in PDF/PNG export before "… N more rows"
     empty_text: str = "Brush a chart to list configurations here."
     filterable: bool = True
 
+
+CARRIED = "carried"  # Table.follows entry: follow the deck's carried selection
 
 Block = Markdown | Html | UserText | Chart | Table
 

@@ -34,13 +34,39 @@ class StepOptions:
 class Place:
     line: int  # 1-based
     column: int  # 1-based
+    # True when the text value's lines are the file's lines from here on, unchanged (a `|` block or
+    # a one-line scalar): then a position inside the text maps to an exact file line and column.
+    verbatim: bool = False
+
+    def within(self, line: int, column: int) -> "Place":
+        """The place of (0-based) `line`, `column` inside a text value starting here."""
+        if not self.verbatim:
+            return self
+        return Place(self.line + line, self.column + column, True)
 
 
 @dataclass(frozen=True)
 class StepSpec:
     options: StepOptions
     place: Place | None = None
-    key_places: Mapping[str, Place] = field(default_factory=dict)  # "text" -> where its value starts
+    # "text" -> where its value starts; nested keys too ("spec.encoding.x", "where.budget", "tooltip[1]")
+    key_places: Mapping[str, Place] = field(default_factory=dict)
+
+    def key_path(self, key: str | None = None) -> str:
+        """The key as a story path: "steps[3]" or "steps[3].spec.mark"."""
+        base = f"steps[{self.options.index}]"
+        if not key:
+            return base
+        return base + (key if key.startswith("[") else "." + key)
+
+    def place_of(self, key: str | None = None) -> Place | None:
+        """Where `key` (or its nearest enclosing key) is written; the step itself otherwise."""
+        while key:
+            if key in self.key_places:
+                return self.key_places[key]
+            cut = max(key.rfind("."), key.rfind("["))
+            key = key[:cut] if cut > 0 else ""
+        return self.place
 
 
 @dataclass(frozen=True)

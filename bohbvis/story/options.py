@@ -49,7 +49,8 @@ class Str(Option):
         return str(value)
 
     def schema(self):
-        return {"type": "string"}
+        # A YAML author writing `subtitle: 2024` means text; validate() accepts numbers too.
+        return {"type": ["string", "number"]}
 
 
 @dataclass(frozen=True)

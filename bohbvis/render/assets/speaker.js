@@ -1,0 +1,155 @@
+/* bohbvis deck runtime, part 4: the speaker view (s).
+
+   `s` opens the same file in a second window with `?speaker=<session>`. That window shows the
+   present slide (live charts), the notes, a timer and the next slide. The two windows stay in
+   sync both ways with postMessage (it works between file:// pages, whose origins are opaque)
+   and, where the browser allows it, a BroadcastChannel named after the session (it survives a
+   reload of either window). A state that arrives from the other window is never sent back. */
+
+let speakerWindow = null;
+let session = PARAMS.get("speaker") || "";
+let channel = null;
+let applyingRemote = false;
+
+function openChannel() {
+  if (channel || !session || typeof BroadcastChannel === "undefined") return;
+  try {
+    channel = new BroadcastChannel("bohbvis-speaker-" + session);
+    channel.onmessage = (e) => receive(e.data);
+  } catch (err) {
+    channel = null; // postMessage alone still keeps the windows in sync
+  }
+}
+
+function openSpeakerView() {
+  if (MODE !== "deck") return;
+  if (speakerWindow && !speakerWindow.closed) {
+    speakerWindow.focus();
+    return;
+  }
+  if (!session) session = Math.random().toString(36).slice(2, 10);
+  openChannel();
+  const f = fragment();
+  const url = location.href.split(/[?#]/)[0] + "?speaker=" + session + "#/" + current + (f >= 0 ? "/" + f : "");
+  speakerWindow = window.open(url, "bohbvis-speaker-" + session, "popup,width=1280,height=800");
+}
+
+function peers() {
+  const out = [];
+  if (speakerWindow && !speakerWindow.closed) out.push(speakerWindow);
+  if (MODE === "speaker" && window.opener && !window.opener.closed) out.push(window.opener);
+  return out;
+}
+
+function send(message) {
+  for (const w of peers()) {
+    try { w.postMessage(message, "*"); } catch (err) { /* the other window is gone */ }
+  }
+  if (channel) channel.postMessage(message);
+}
+
+function sendState() {
+  send({ bohbvis: "state", index: current, fragment: fragment() });
+}
+
+function onMessage(e) {
+  if (!e.source || (e.source !== speakerWindow && e.source !== window.opener)) return;
+  receive(e.data);
+}
+
+function receive(message) {
+  if (!message || typeof message !== "object") return;
+  if (message.bohbvis === "hello") sendState();
+  if (message.bohbvis !== "state" || typeof message.index !== "number") return;
+  applyingRemote = true;
+  try {
+    go(message.index, typeof message.fragment === "number" ? message.fragment : -1);
+  } finally {
+    applyingRemote = false;
+  }
+}
+
+listeners.push(() => {
+  if (!applyingRemote) sendState();
+});
+
+// --- the speaker window itself -------------------------------------------------------------------
+
+let timerStart = Date.now();
+
+function startSpeakerView() {
+  ROOT.classList.add("speaker");
+  openChannel();
+  const panel = document.createElement("div");
+  panel.className = "speaker-panel";
+  panel.innerHTML =
+    '<div class="speaker-top"><button type="button" class="speaker-timer" title="Restart the timer">' +
+    '<span class="speaker-elapsed">0:00</span></button><span class="speaker-clock"></span>' +
+    '<span class="speaker-position"></span></div>' +
+    '<div class="speaker-label">Next</div><div class="speaker-next"></div><div class="speaker-next-title"></div>';
+  const notes = document.createElement("div");
+  notes.className = "speaker-notes";
+  notes.setAttribute("aria-live", "polite");
+  document.body.append(panel, notes);
+  panel.querySelector(".speaker-timer").addEventListener("click", () => { timerStart = Date.now(); tick(); });
+  setInterval(tick, 1000);
+  tick();
+  listeners.push(updateSpeakerPanel);
+  sizeSpeakerStage();
+  send({ bohbvis: "hello" });
+}
+
+function tick() {
+  const s = Math.floor((Date.now() - timerStart) / 1000);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = String(s % 60).padStart(2, "0");
+  document.querySelector(".speaker-elapsed").textContent = (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + sec;
+  document.querySelector(".speaker-clock").textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** The present slide takes the left 64% of the window; notes go under it, the rest on the right. */
+function sizeSpeakerStage() {
+  let w = Math.max(320, window.innerWidth * 0.64 - 24);
+  let h = (w * 9) / 16;
+  if (h > window.innerHeight * 0.62) {
+    h = window.innerHeight * 0.62;
+    w = (h * 16) / 9;
+  }
+  Object.assign(DECK.style, { left: "12px", top: "12px", width: w + "px", height: h + "px", right: "auto", bottom: "auto" });
+  ROOT.style.fontSize = w / 80 + "px";
+  const notes = document.querySelector(".speaker-notes");
+  Object.assign(notes.style, { top: h + 24 + "px", width: w + "px" });
+  document.querySelector(".speaker-panel").style.left = w + 36 + "px";
+  updateSpeakerPanel();
+}
+
+function updateSpeakerPanel() {
+  const frame = document.querySelector(".speaker-next");
+  if (!frame || current < 0) return;
+  const upcoming = SLIDES[current + 1];
+  frame.replaceChildren();
+  if (upcoming) {
+    // A picture of the next slide: a clone without ids (so nothing in it counts as a live chart).
+    const clone = upcoming.cloneNode(true);
+    clone.classList.add("present", "speaker-preview");
+    clone.setAttribute("aria-hidden", "true");
+    for (const el of [clone, ...clone.querySelectorAll("[id], [data-chart-id], [data-table-id]")]) {
+      el.removeAttribute("id");
+      el.removeAttribute("data-chart-id");
+      el.removeAttribute("data-table-id");
+    }
+    for (const f of clone.querySelectorAll(".fragment")) f.classList.add("visible");
+    clone.style.transform = "scale(" + frame.clientWidth / SLIDES[current].offsetWidth + ")";
+    frame.appendChild(clone);
+  }
+  const title = upcoming ? upcoming.querySelector(".slide-title") : null;
+  document.querySelector(".speaker-next-title").textContent = upcoming
+    ? current + 2 + ". " + (title ? title.textContent : upcoming.dataset.kind)
+    : "End of the deck";
+  const total = fragmentsOf(current).length;
+  document.querySelector(".speaker-position").textContent = "Slide " + (current + 1) + " of " + COUNT +
+    (total ? " \u00b7 step " + visibleFragments(current) + " of " + total : "");
+  const aside = SLIDES[current].querySelector("aside.notes");
+  const notes = document.querySelector(".speaker-notes");
+  if (aside) notes.innerHTML = aside.innerHTML; // our own rendered, escaped Markdown
+  else notes.innerHTML = '<p class="speaker-empty">No notes for this slide.</p>';
+}

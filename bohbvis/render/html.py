@@ -1,0 +1,205 @@
+"""The deck as ONE self-contained HTML file: slides, CSS, data, the Vega bundle and the runtime.
+
+Nothing is fetched at view time (a Content-Security-Policy forbids it too): the Vega/Vega-Lite/
+vega-embed bundle is inlined once for the whole deck, chart data is collected once in a deck-level
+JSON (Altair names its datasets by content hash, so charts drawn from the same table share one
+copy), and every inline JSON is escaped for <script>. Same deck in → byte-identical file out.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+import numbers
+import re
+from functools import lru_cache
+from typing import Any, Mapping
+
+from .. import __version__
+from ..steps._base import CARRIED, DESIGN_HEIGHT, DESIGN_WIDTH, Chart, Table
+from ..steps._html import esc
+from .slide_html import asset, css_for_style_tag, slide_html
+from .theme import Theme, load_theme, plain
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
+RUNTIME_PARTS = ("deck.js", "charts.js", "links.js", "speaker.js")
+
+# Inline scripts and styles only; Vega needs eval for its expression language; images from data:.
+CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+       "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'")
+
+HELP = (
+    ("→ ↓ Space N PgDn", "next (fragment or slide)"), ("← ↑ P PgUp Shift+Space", "previous"),
+    ("Home / End", "first / last slide"), ("O or Esc", "overview (click a slide to go there)"),
+    ("S", "speaker view: notes, timer, next slide"), ("F", "fullscreen"), ("B or .", "black screen"),
+    ("?", "this help"),
+)
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """vega + vega-lite + vega-embed as one script (≈0.9 MB), computed once per process."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
+def render_html(deck) -> str:
+    """The whole deck as one HTML string (see the module docstring)."""
+    theme = load_theme(deck.theme, deck.theme_base)
+    data = deck_data(deck, theme)
+    slides = "".join(slide_html(s, index=i) for i, s in enumerate(deck.slides))
+    help_rows = "".join(f"<tr><td><kbd>{esc(k)}</kbd></td><td>{esc(v)}</td></tr>" for k, v in HELP)
+    runtime = "\n".join(asset(name) for name in RUNTIME_PARTS)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{esc(deck.lang or "en")}" class="bohbvis">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="bohbvis {esc(__version__)}">\n'
+        f"<title>{esc(deck.title)}</title>\n"
+        f"<style>\n{asset('deck.css')}\n{asset('speaker.css')}\n</style>\n"
+        f'<style id="bohbvis-theme" data-theme="{esc(theme.name)}">\n{css_for_style_tag(theme.css)}\n</style>\n'
+        "</head>\n<body>\n"
+        f'<div class="deck" role="region" aria-roledescription="slide deck" aria-label="{esc(deck.title)}">\n'
+        f'<div class="slides">\n{slides}</div>\n</div>\n'
+        '<div class="progress" aria-hidden="true"><span></span></div>\n'
+        '<div class="slide-number" aria-live="polite"></div>\n'
+        '<div class="help-overlay" hidden><div class="help-card" role="dialog" aria-label="Keyboard shortcuts">'
+        f"<h2>Keyboard shortcuts</h2><table>{help_rows}</table></div></div>\n"
+        '<div class="blackout" aria-hidden="true"></div>\n'
+        "<noscript><p>This deck needs JavaScript for navigation and charts.</p></noscript>\n"
+        f'<script type="application/json" id="bohbvis-data">{script_json(data)}</script>\n'
+        f"<script>{script_text(vega_bundle())}</script>\n"
+        f'<script>(function () {{\n"use strict";\n{script_text(runtime)}\nstart();\n}})();</script>\n'
+        "</body>\n</html>\n"
+    )
+
+
+# --- the deck-level data the runtime reads -----------------------------------------------------
+
+
+def deck_data(deck, theme: Theme) -> dict:
+    datasets: dict[str, Any] = {}
+    charts: dict[str, dict] = {}
+    tables: dict[str, dict] = {}
+    chart_ids = {c.id for s in deck.slides for c in s.charts}
+    for index, slide in enumerate(deck.slides):
+        for chart in slide.charts:
+            if chart.id in charts:
+                raise ValueError(f"two charts share the id {chart.id!r} (slides {charts[chart.id]['slide'] + 1} and {index + 1})")
+            charts[chart.id] = _chart_data(chart, index, datasets)
+        for table in slide.tables:
+            if table.id in tables:
+                raise ValueError(f"two tables share the id {table.id!r}")
+            tables[table.id] = _table_data(table, chart_ids, index)
+    return {
+        "title": deck.title,
+        "design": {"slideWidth": SLIDE_WIDTH, "slideHeight": SLIDE_HEIGHT,
+                   "contentWidth": DESIGN_WIDTH, "contentHeight": DESIGN_HEIGHT},
+        "vegaConfig": plain(theme.vega_config),
+        "datasets": datasets,
+        "charts": charts,
+        "tables": tables,
+    }
+
+
+def _chart_data(chart: Chart, slide: int, datasets: dict[str, Any]) -> dict:
+    spec = jsonable(chart.spec)
+    own = spec.pop("datasets", None) or {}
+    names = []
+    for name in sorted(own):
+        values = own[name]
+        final = name
+        if name in datasets and datasets[name] != values:
+            # Altair names datasets by content, so a clash means a hand-written spec: keep both.
+            final = f"{name}-{_digest(values)}"
+            _rename_data(spec, name, final)
+        datasets.setdefault(final, values)
+        names.append(final)
+    return {
+        "spec": spec,
+        "datasets": sorted(names),
+        "links": [{"param": link.param, "key": link.key, "carry": bool(link.carry)} for link in chart.links],
+        "receive": chart.receive,
+        "slide": slide,
+    }
+
+
+def _table_data(table: Table, charts_on: set[str], slide: int) -> dict:
+    unknown = [c for c in table.follows if c not in charts_on and c != CARRIED]
+    if unknown:
+        raise ValueError(f"table {table.id!r} follows charts that are not in the deck: {', '.join(unknown)}")
+    return {
+        "id": table.id,
+        "columns": [{"key": c.key, "label": c.label, "format": c.format} for c in table.columns],
+        "rows": jsonable(list(table.rows)),
+        "key": table.key,
+        "follows": list(table.follows),  # chart ids, or "carried": the deck's carried selection
+        "slide": slide,
+        "sort": table.sort,
+        "empty_text": table.empty_text,
+        "filterable": table.filterable,
+    }
+
+
+def _digest(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:12]
+
+
+def _rename_data(node: Any, old: str, new: str) -> None:
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and data.get("name") == old:
+            data["name"] = new
+        for value in node.values():
+            _rename_data(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _rename_data(value, old, new)
+
+
+def jsonable(obj: Any) -> Any:
+    """Plain JSON values: numpy/pandas scalars unwrapped, NaN/NA/NaT/inf → null, dates as ISO text."""
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if getattr(obj, "ndim", 0) > 0 and hasattr(obj, "tolist"):  # numpy arrays, pandas series
+        return jsonable(obj.tolist())
+    if getattr(obj, "ndim", None) == 0 and callable(getattr(obj, "item", None)):  # numpy scalars
+        return jsonable(obj.item())
+    try:
+        if obj != obj:  # NaT and other missing markers are not equal to themselves
+            return None
+    except (TypeError, ValueError):
+        return None  # pandas.NA refuses comparisons: it is a missing value
+    if isinstance(obj, (_dt.date, _dt.datetime)) or hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    if isinstance(obj, numbers.Number):
+        return jsonable(float(obj))
+    return str(obj)
+
+
+# --- escaping for inline <script> ------------------------------------------------------------
+
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(obj: Any) -> str:
+    """JSON that can sit inside <script>: no `</script>`, `<!--`, or JS line separators survive."""
+    text = json.dumps(jsonable(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group(0)], text)
+
+
+def script_text(js: str) -> str:
+    """JavaScript inlined in <script>: `</script` and `<!--` would end or confuse the element."""
+    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.I).replace("<!--", "<\\!--")

@@ -1,0 +1,359 @@
+"""The best configurations: the incumbent in context, its values on the space's ranges, the top k.
+
+Left: every evaluation's metric by budget (the incumbent starred and labelled, the other top-k
+ringed). Right: for each hyperparameter, where the incumbent's value sits in its range (log
+scale where the space says log; for choices, which one), the other top-k as lighter dots; one
+row of at least ROW_HEIGHT px per hyperparameter at the design size, so labels never overlap.
+Below: the top-k table (no caption line: the chart's caption says what it lists). Top-k = the best k evaluations by the metric at the largest budget;
+the incumbent is hpbandster's (lowest loss at the largest budget).
+
+Numbers (`best.<name>`): metric, k, n_top (≤ k), max_budget, n_at_max_budget, incumbent
+{sample_id, config_id, bracket, round, budget, loss, accuracy, sample_type, origin, value,
+config: {name: value}}, top (list of {rank, sample_id, config_id, value, origin}),
+top_origin_counts ({random, BO, unknown}), top_bo_share (0..1), incumbent_is_top (the
+incumbent ranks first by the metric too), n_crashed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..model import format as fmt
+from ..model.run import Run
+from ..model.space import Hyperparameter
+from ..story.model import StepOptions
+from ..story.options import Int
+from ._base import Chart, Column, Html, Slide, Table, UserText
+from ._common import (
+    MAX_POINTS,
+    Metric,
+    crashed_note,
+    hp_format,
+    metric_for,
+    metric_option,
+    metric_scale,
+    number,
+    origins,
+    plain,
+    sample_points,
+    sample_type_color,
+    table_rows,
+)
+from ._html import esc
+
+KIND = "best"
+DESCRIPTION = "The best configurations: top-k at the largest budget, the incumbent in context and on the space's ranges."
+OPTIONS = {
+    "k": Int(doc="How many of the best evaluations at the largest budget to show.", default=5, min=1, max=50),
+    "metric": metric_option(),
+}
+
+SCATTER_WIDTH = 340
+RANGES_WIDTH = 440
+# Both plots are drawn a little taller than the room under the title with the top-5 table below:
+# the deck shrinks a chart to its box but never enlarges it.
+PLOT_HEIGHT = 230
+ROW_HEIGHT = 32  # per hyperparameter in the ranges chart: a label, a track and choice names above it
+RANGES_EXTRA = 40  # the ranges chart has no x axis: it may use the height of the scatter's
+
+
+def top_k(run: Run, metric: Metric, k: int) -> pd.DataFrame:
+    """The best k evaluations with a value at the largest budget, best first, with rank/origin."""
+    ok = run.ok[run.ok[metric.field].notna()]
+    if ok.empty:
+        return ok.assign(rank=pd.Series(dtype="int64"), origin=pd.Series(dtype="object"))
+    at_max = ok[ok["budget"] == ok["budget"].max()]
+    top = metric.best_first(at_max).head(k).copy()
+    top["rank"] = range(1, len(top) + 1)
+    top["origin"] = top["config_id"].map(origins(run)).fillna("unknown")
+    return top
+
+
+# --- where a value sits in its range --------------------------------------------------------
+
+
+def position(hp: Hyperparameter, value) -> float | None:
+    """0..1 along the hyperparameter's range (log where log), or the centre of its choice's slot."""
+    value = plain(value)
+    if value is None:
+        return None
+    if hp.is_numeric:
+        lo, hi = hp.lower, hp.upper
+        if lo is None or hi is None or hi == lo:
+            return 0.5
+        v = float(value)
+        if hp.log and lo > 0 and v > 0:
+            p = (math.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo))
+        else:
+            p = (v - lo) / (hi - lo)
+        return round(min(max(p, 0.0), 1.0), 6)
+    choices = [str(c) for c in (hp.choices or ())]
+    if str(value) not in choices:
+        return None
+    return round((choices.index(str(value)) + 0.5) / len(choices), 6)
+
+
+def _range_frames(run: Run, top: pd.DataFrame, incumbent_id: str | None):
+    names = [hp.name for hp in run.space]
+    dots, ends, ticks, inactive = [], [], [], []
+    for hp in run.space:
+        for row in top.itertuples(index=False):
+            v = getattr(row, hp.column)
+            p = position(hp, v)
+            if p is None:
+                if row.sample_id == incumbent_id:  # a conditional hyperparameter it does not use
+                    inactive.append({"hp": hp.name, "value": "– (inactive)"})
+                continue
+            dots.append({"hp": hp.name, "pos": p, "value": fmt.value(plain(v)), "sample_id": row.sample_id,
+                         "rank": number(row.rank), "incumbent": row.sample_id == incumbent_id})
+        if hp.is_numeric:
+            scale = " (log)" if hp.log else ""
+            ends.append({"hp": hp.name, "pos": 0.0, "text": _short(hp.lower), "align": "right"})
+            ends.append({"hp": hp.name, "pos": 1.0, "text": _short(hp.upper) + scale, "align": "left"})
+        else:
+            choices = list(hp.choices or ())
+            for i, c in enumerate(choices):
+                ticks.append({"hp": hp.name, "pos": round((i + 0.5) / len(choices), 6), "text": str(c)})
+    return names, pd.DataFrame(dots), pd.DataFrame(ends), pd.DataFrame(ticks), pd.DataFrame(inactive)
+
+
+def _short(x) -> str:
+    if x is None:
+        return "?"
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e6 else f"{x:.3g}"
+
+
+def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.LayerChart:
+    names, dots, ends, ticks, inactive = _range_frames(run, top, incumbent_id)
+    height = int(min(PLOT_HEIGHT + RANGES_EXTRA, max(90, ROW_HEIGHT * len(names))))
+    x = alt.X("pos:Q", scale=alt.Scale(domain=[-0.3, 1.6], nice=False), axis=None)
+    y = alt.Y("hp:N", sort=names, title=None,
+              axis=alt.Axis(ticks=False, domain=False, labelFontSize=13, labelPadding=8))
+    track = (
+        alt.Chart(pd.DataFrame({"hp": names, "pos": 0.0, "pos2": 1.0}))
+        .mark_rule(strokeWidth=3, opacity=0.25)
+        .encode(x=x, x2="pos2:Q", y=y)
+    )
+    layers = [track]
+    if len(ends):
+        for align in ("left", "right"):
+            part = ends[ends["align"] == align]
+            layers.append(
+                alt.Chart(part).mark_text(align=align, dx=5 if align == "left" else -5, fontSize=11, fillOpacity=0.7)
+                .encode(x=x, y=y, text="text:N")
+            )
+    if len(ticks):
+        # Choice names above the track while rows have room (≥ 27 px at the design size); with
+        # more rows only tick marks (the incumbent's own choice is written on the right anyway).
+        if len(names) <= (PLOT_HEIGHT + RANGES_EXTRA) // 27:
+            layers.append(
+                alt.Chart(ticks).mark_text(baseline="bottom", dy=-5, fontSize=10, fillOpacity=0.7)
+                .encode(x=x, y=y, text="text:N")
+            )
+        layers.append(
+            alt.Chart(ticks).mark_tick(orient="vertical", size=8, thickness=1, opacity=0.5)
+            .encode(x=x, y=y, tooltip=[alt.Tooltip("text:N", title="choice")])
+        )
+    if len(dots):
+        tooltip = [alt.Tooltip("hp:N", title="hyperparameter"), alt.Tooltip("value:N", title="value"),
+                   alt.Tooltip("rank:Q", title="rank"), alt.Tooltip("sample_id:N", title="sample")]
+        others = dots[~dots["incumbent"]]
+        if len(others):
+            layers.append(alt.Chart(others).mark_circle(size=70, opacity=0.35).encode(x=x, y=y, tooltip=tooltip))
+        inc = dots[dots["incumbent"]]
+        if len(inactive):
+            inc = pd.concat([inc, inactive], ignore_index=True)
+            inc["incumbent"] = True
+        if len(inc):
+            layers.append(alt.Chart(inc[inc["pos"].notna()]).mark_point(shape="diamond", filled=True, size=150, opacity=1)
+                          .encode(x=x, y=y, tooltip=tooltip))
+            layers.append(
+                alt.Chart(inc.assign(col=1.3)).mark_text(align="left", fontWeight="bold", fontSize=12)
+                .encode(x=alt.X("col:Q", scale=alt.Scale(domain=[-0.3, 1.6], nice=False), axis=None), y=y,
+                        text="value:N")
+            )
+    return alt.layer(*layers).properties(
+        width=RANGES_WIDTH, height=height,
+        title=alt.Title("Where the top configurations sit in each range (incumbent: diamond)",
+                        anchor="start", fontSize=14),
+        view=alt.ViewBackground(stroke=None),
+    )
+
+
+def _scatter_chart(run: Run, metric: Metric, top: pd.DataFrame, incumbent_id: str | None):
+    ok = run.ok[run.ok[metric.field].notna()]
+    keep = list(top["sample_id"])  # top-k and the incumbent survive sampling
+    sampled = sample_points(ok, MAX_POINTS, keep=keep)
+    pts = sampled.frame[["sample_id", "trial", "budget", "sample_type", metric.field]].copy()
+    pts["budget_label"] = pts["budget"].map(fmt.budget)
+    pts["jitter"] = np.round(((pts["trial"].to_numpy() * 0.6180339887) % 1.0 - 0.5) * 0.7, 4)
+    pts[metric.field] = pts[metric.field].round(6)
+    pts = pts.drop(columns=["trial", "budget"])
+    order = [fmt.budget(b) for b in run.budgets if b in set(ok["budget"])]
+    x = alt.X("budget_label:O", title="budget", sort=order, axis=alt.Axis(labelAngle=0))
+    x_off = alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5]))
+    y = alt.Y(f"{metric.field}:Q", title=metric.field, scale=metric_scale(metric, pts[metric.field]),
+              axis=alt.Axis(format=metric.d3_format))
+    tooltip = [alt.Tooltip("sample_id:N", title="sample"), alt.Tooltip("budget_label:N", title="budget"),
+               alt.Tooltip("sample_type:N", title="sample type"),
+               alt.Tooltip(f"{metric.field}:Q", title=metric.field, format=metric.d3_format)]
+    is_top = pts["sample_id"].isin(keep)
+    base_layer = (
+        alt.Chart(pts[~is_top]).mark_circle(size=30, opacity=0.45)
+        .encode(x=x, xOffset=x_off, y=y, color=sample_type_color(legend=alt.Legend(orient="right")),
+                tooltip=tooltip)
+    )
+    top_pts = pts[is_top].merge(top[["sample_id", "rank"]], on="sample_id")
+    top_pts["incumbent"] = top_pts["sample_id"] == incumbent_id
+    ring = (
+        alt.Chart(top_pts[~top_pts["incumbent"]]).mark_point(size=90, strokeWidth=2, filled=False)
+        .encode(x=x, xOffset=x_off, y=y, color=sample_type_color(legend=None),
+                tooltip=tooltip + [alt.Tooltip("rank:Q", title="rank")])
+    )
+    inc = top_pts[top_pts["incumbent"]].assign(label=lambda d: "incumbent " + d["sample_id"])
+    layers = [base_layer, ring]
+    if len(inc):
+        layers.append(
+            alt.Chart(inc).mark_point(shape="diamond", filled=True, size=220, stroke="black", strokeWidth=1)
+            .encode(x=x, xOffset=x_off, y=y, color=sample_type_color(legend=None),
+                    tooltip=tooltip + [alt.Tooltip("rank:Q", title="rank")])
+        )
+        layers.append(
+            alt.Chart(inc).mark_text(align="right", dx=-12, dy=14 if metric.higher_is_better else -10,
+                                     fontWeight="bold", fontSize=12)
+            .encode(x=x, xOffset=x_off, y=y, text="label:N")
+        )
+    chart = alt.layer(*layers).properties(
+        width=SCATTER_WIDTH, height=PLOT_HEIGHT,
+        title=alt.Title(f"Every evaluation's {metric.field} by budget"
+                        + ("" if metric.higher_is_better else " (lower is better)"), anchor="start", fontSize=14),
+    )
+    return chart, sampled
+
+
+def with_incumbent(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> pd.DataFrame:
+    """The top-k plus hpbandster's incumbent when ranking by accuracy left it out (rank empty):
+    the charts always mark the incumbent."""
+    if incumbent_id is None or incumbent_id in set(top["sample_id"]):
+        return top
+    row = run.table[run.table["sample_id"] == incumbent_id].assign(rank=np.nan, origin="unknown")
+    row["origin"] = row["config_id"].map(origins(run)).fillna("unknown")
+    return pd.concat([top, row], ignore_index=True)
+
+
+def numbers(run: Run, metric: Metric, k: int, top: pd.DataFrame) -> dict:
+    ok = run.ok[run.ok[metric.field].notna()]
+    max_budget = ok["budget"].max() if len(ok) else None
+    b = run.best
+    inc = None
+    if b is not None:
+        origin = origins(run).get(b["config_id"], "unknown")
+        inc = {
+            "sample_id": str(b["sample_id"]), "config_id": str(b["config_id"]), "bracket": int(b["bracket"]),
+            "round": int(b["round"]), "budget": number(b["budget"]), "loss": number(b["loss"]),
+            "accuracy": number(b["accuracy"]), "sample_type": str(b["sample_type"]), "origin": str(origin),
+            "value": number(b[metric.field]),
+            "config": {hp.name: plain(b[hp.column]) for hp in run.space},
+        }
+    counts = top["origin"].value_counts() if len(top) else pd.Series(dtype="int64")
+    return {
+        "metric": metric.field,
+        "k": k,
+        "n_top": len(top),
+        "max_budget": number(max_budget),
+        "n_at_max_budget": int((ok["budget"] == max_budget).sum()) if max_budget is not None else 0,
+        "incumbent": inc,
+        "top": [{"rank": int(r.rank), "sample_id": str(r.sample_id), "config_id": str(r.config_id),
+                 "value": number(getattr(r, metric.field)), "origin": str(r.origin)}
+                for r in top.itertuples(index=False)],
+        "top_origin_counts": {t: int(counts.get(t, 0)) for t in ("random", "BO", "unknown")},
+        "top_bo_share": float(counts.get("BO", 0)) / len(top) if len(top) else None,
+        "incumbent_is_top": bool(inc is not None and len(top) and top.iloc[0]["sample_id"] == inc["sample_id"]),
+        "n_crashed": run.n_crashed,
+    }
+
+
+def _caption(n: dict) -> str:
+    """One line under the chart: where the top configurations came from."""
+    c = n["top_origin_counts"]
+    unknown = f", {c['unknown']} unknown" if c["unknown"] else ""
+    return (f"Top {n['n_top']} at budget {fmt.budget(n['max_budget'])}: {c['BO']} proposed by BO, "
+            f"{c['random']} random{unknown}.")
+
+
+def _text(n: dict, metric: Metric) -> str:
+    inc = n["incumbent"]
+    if inc is None:
+        return "No evaluation at the largest budget returned a loss, so there is no incumbent."
+    made = {"random": "drawn at random", "BO": "proposed by BO's model"}.get(inc["origin"], "of unknown origin")
+    text = (
+        f"The incumbent {inc['sample_id']} reached {metric.fmt(inc['value'])} at budget "
+        f"{fmt.budget(inc['budget'])}; its configuration was {made} in bracket {inc['bracket']}."
+    )
+    c = n["top_origin_counts"]
+    text += (
+        f" Of the top {n['n_top']} of {n['n_at_max_budget']} evaluations at budget {fmt.budget(n['max_budget'])}, "
+        f"{c['BO']} came from BO and {c['random']} from random sampling"
+        + (f" ({c['unknown']} of unknown origin)" if c["unknown"] else "") + "."
+    )
+    if not n["incumbent_is_top"] and metric.field == "accuracy" and n["top"]:
+        text += (f" By accuracy, {n['top'][0]['sample_id']} ranks first; hpbandster picks the incumbent by "
+                 "loss, which here does not follow accuracy exactly.")
+    return text
+
+
+def build(run: Run, options: StepOptions) -> Slide:
+    metric = metric_for(run, options.get("metric", "auto"))
+    k = options.get("k", OPTIONS["k"].default)
+    top = top_k(run, metric, k)
+    n = numbers(run, metric, k, top)
+    inc_id = n["incumbent"]["sample_id"] if n["incumbent"] else None
+    blocks: list = [UserText()]
+    state = "Static: the incumbent is the diamond; hover a point in the deck for its numbers."
+    if len(top):
+        marked = with_incumbent(run, top, inc_id)
+        scatter, sampled = _scatter_chart(run, metric, marked, inc_id)
+        # The legend is the scatter's (the ranges chart has no colors): an independent legend
+        # sits beside the scatter instead of at the far right of both charts.
+        spec = (alt.hconcat(scatter, _ranges_chart(run, marked, inc_id), spacing=40)
+                .resolve_legend(color="independent").to_dict())
+        caption = " ".join(x for x in (_caption(n), sampled.note, crashed_note(run)) if x)
+        blocks.append(Chart(id=f"s{options.index}-best", spec=spec, caption=caption, state=state))
+    else:
+        blocks.append(Html(f"<p>{esc(_text(n, metric))}</p>"))
+    if len(top):
+        columns = _top_columns(run, metric)
+        blocks.append(Table(
+            id=f"s{options.index}-best-table", columns=columns, rows=table_rows(top, columns, digits=6),
+            sort="rank", static_rows=k, filterable=False,
+        ))
+    inc = n["incumbent"]
+    if options.title:
+        title = options.title
+    elif inc is None:
+        title = "The best configurations"
+    elif n["incumbent_is_top"]:
+        title = f"Best: {metric.fmt(inc['value'])} {metric.field} at budget {fmt.budget(inc['budget'])}"
+    else:
+        title = (f"Incumbent: {metric.fmt(inc['value'])} {metric.field} at budget {fmt.budget(inc['budget'])} "
+                 f"(top: {metric.fmt(n['top'][0]['value'])})")
+    notes = _text(n, metric) + (
+        " Incumbent configuration: " + ", ".join(f"{k_}={fmt.value(v)}" for k_, v in inc["config"].items())
+        if inc else ""
+    )
+    return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})
+
+
+def _top_columns(run: Run, metric: Metric) -> tuple[Column, ...]:
+    cols = [Column("rank", "#", "int"), Column("sample_id", "sample"), Column("bracket", "bracket", "int"),
+            Column("origin", "origin")]
+    if run.has_accuracy:
+        cols.append(Column("accuracy", "accuracy", "pct"))
+    cols.append(Column("loss", "loss", "num"))
+    cols += [Column(hp.column, hp.name, hp_format(run, hp.column)) for hp in run.space]
+    return tuple(cols)

@@ -1,0 +1,278 @@
+"""View A: the metric per round, one line per bracket; mean ↔ best on a radio control; click a line.
+
+Left: for every bracket, the mean (or the best: max accuracy / min loss) of the metric in each
+round. A radio control bound to the Vega-Lite param `agg` switches the aggregate. Clicking a line
+(or its legend entry) selects the bracket (point selection `bracket_pick` on `bracket`), which
+filters the right view (that bracket's evaluations, colored by sample type) and the linked table.
+
+Numbers (`brackets.<name>`): metric, agg (initial: "mean" | "max" | "min"), n_brackets,
+n_multi_round (brackets with 2+ rounds), n_rising (of those, where the mean improved from the
+first to the last round), first_round_mean / last_round_mean (mean metric of all first-round /
+last-round evaluations of multi-round brackets), best_bracket, best_value (the best single
+evaluation at the largest budget and its bracket), n_crashed, rounds (list of {bracket, round,
+budget, n, mean, best}).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..model import format as fmt
+from ..model.run import Run
+from ..story.model import StepOptions
+from ..story.options import Choice, Int
+from ._base import Chart, Link, Slide, Table, UserText
+from ._common import (
+    MAX_POINTS,
+    Metric,
+    base_columns,
+    best_rows,
+    crashed_note,
+    metric_for,
+    metric_option,
+    metric_scale,
+    number,
+    sample_points,
+    sample_type_color,
+    table_rows,
+)
+
+KIND = "brackets"
+DESCRIPTION = "View A: the metric per round for each bracket (mean ↔ max control); click a bracket to filter."
+OPTIONS = {
+    "agg": Choice(
+        doc="Initial aggregate per round: mean, or max = the best (maximum accuracy; for loss-only "
+        "runs the minimum loss). The slide's control switches between them.",
+        default="mean",
+        choices=("mean", "max"),
+    ),
+    "metric": metric_option(),
+    "x": Choice(doc="Horizontal axis of the lines: the round within the bracket, or its budget.",
+                default="round", choices=("round", "budget")),
+    "max_rows": Int(doc="Most evaluations listed in the linked table (the best by the metric).",
+                    default=1000, min=1),
+}
+
+PARAM = "bracket_pick"
+LINES_WIDTH = 460
+POINTS_WIDTH = 360
+# Drawn a little taller than a slide with a table under it leaves: the deck shrinks a chart to
+# its box, never enlarges it, so this way the chart fills the room it gets.
+HEIGHT = 230
+LEGEND_ROWS = 5  # bracket legend entries per column: a taller legend sets the chart's least height
+
+
+def best_agg(metric: Metric) -> str:
+    """The name of the 'best' aggregate for the radio control: max accuracy, min loss."""
+    return metric.best_agg
+
+
+def per_round(run: Run, metric: Metric) -> pd.DataFrame:
+    """One row per (bracket, round): budget, n evaluated, n with a value, mean and best."""
+    ok = run.ok[run.ok[metric.field].notna()]
+    g = ok.groupby(["bracket", "round"], sort=True)
+    out = g.agg(budget=("budget", "first"), n=(metric.field, "size"), mean=(metric.field, "mean"),
+                best=(metric.field, metric.best_agg)).reset_index()
+    return out
+
+
+def numbers(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame) -> dict:
+    multi = rounds.groupby("bracket").filter(lambda g: len(g) > 1)
+    firsts = multi.sort_values("round").groupby("bracket").first()
+    lasts = multi.sort_values("round").groupby("bracket").last()
+    sign = 1 if metric.higher_is_better else -1
+    rising = int(((lasts["mean"] - firsts["mean"]) * sign > 0).sum()) if len(firsts) else 0
+    ok = run.ok[run.ok[metric.field].notna()]
+    multi_ids = set(multi["bracket"])
+    in_multi = ok[ok["bracket"].isin(multi_ids)]
+    max_round = in_multi.groupby("bracket")["round"].transform("max")
+    top = ok[ok["budget"] == ok["budget"].max()] if len(ok) else ok
+    best_row = metric.best_first(top).iloc[0] if len(top) else None
+    return {
+        "metric": metric.field,
+        "agg": agg,
+        "n_brackets": int(rounds["bracket"].nunique()),
+        "n_multi_round": len(firsts),
+        "n_rising": rising,
+        "first_round_mean": number(in_multi.loc[in_multi["round"] == 0, metric.field].mean()) if len(in_multi) else None,
+        "last_round_mean": number(in_multi.loc[in_multi["round"] == max_round, metric.field].mean()) if len(in_multi) else None,
+        "best_bracket": int(best_row["bracket"]) if best_row is not None else None,
+        "best_value": number(best_row[metric.field]) if best_row is not None else None,
+        "n_crashed": run.n_crashed,
+        "rounds": [
+            {"bracket": int(r.bracket), "round": int(r.round), "budget": number(r.budget), "n": int(r.n),
+             "mean": number(r.mean), "best": number(r.best)}
+            for r in rounds.itertuples(index=False)
+        ],
+    }
+
+
+def _jitter(df: pd.DataFrame) -> np.ndarray:
+    """A deterministic spread in [-0.35, 0.35] from the trial number (golden-ratio sequence), so
+    points at one budget do not sit on top of each other and the output stays byte-identical."""
+    return np.round(((df["trial"].to_numpy() * 0.6180339887) % 1.0 - 0.5) * 0.7, 4)
+
+
+def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: str):
+    best_name = best_agg(metric)
+    lines_data = rounds.rename(columns={"best": best_name}).copy()
+    lines_data["budget_label"] = lines_data["budget"].map(fmt.budget)
+    for col in ("mean", best_name):
+        lines_data[col] = lines_data[col].round(6)
+    agg_param = alt.param(
+        name="agg",
+        value="mean" if agg == "mean" else best_name,
+        bind=alt.binding_radio(options=["mean", best_name], name=f"{metric.field} per round: "),
+    )
+    pick = alt.selection_point(name=PARAM, fields=["bracket"], on="click", clear="dblclick", bind="legend")
+    if x_field == "round":
+        x = alt.X("round:O", title="round (each round: the best 1/eta, on eta × the budget)",
+                  axis=alt.Axis(labelAngle=0))
+    else:
+        x = alt.X("budget:Q", title="budget", scale=alt.Scale(type="log", nice=False),
+                  axis=alt.Axis(values=[number(b) for b in run.budgets], format="~g"))
+    # A short axis title: one longer than the plot is tall makes the view taller than its plot.
+    y = alt.Y("value:Q", title=metric.field, scale=alt.Scale(zero=False),
+              axis=alt.Axis(format=metric.d3_format))
+    n_brackets = int(rounds["bracket"].nunique())
+    # A column of 15 brackets is taller than the room the slide leaves the chart, and the
+    # deck cannot shrink a legend: it would push the mean/max control out of the chart box.
+    columns = min(3, -(-n_brackets // LEGEND_ROWS))
+    color = alt.Color("bracket:O", title="bracket",
+                      legend=alt.Legend(orient="right", symbolType="stroke", columns=columns,
+                                        rowPadding=3, columnPadding=10, symbolSize=60))
+    tooltip = [
+        alt.Tooltip("bracket:O", title="bracket"),
+        alt.Tooltip("round:O", title="round"),
+        alt.Tooltip("budget_label:N", title="budget"),
+        alt.Tooltip("n:Q", title="evaluations"),
+        alt.Tooltip("mean:Q", title=f"mean {metric.field}", format=metric.d3_format),
+        alt.Tooltip(f"{best_name}:Q", title=f"{best_name} {metric.field}", format=metric.d3_format),
+    ]
+    base = (
+        alt.Chart(lines_data)
+        .transform_calculate(value="datum[agg]")
+        .encode(x=x, y=y, color=color, opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+                tooltip=tooltip)
+    )
+    lines = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=60, filled=True)).add_params(agg_param, pick)
+    left = lines.properties(
+        width=LINES_WIDTH, height=HEIGHT,
+        title=alt.Title(f"{metric.field.capitalize()} per round{'' if metric.higher_is_better else ' (lower is better)'}, "
+                        "one line per bracket: click one", anchor="start", fontSize=14),
+    )
+
+    ok = run.ok[run.ok[metric.field].notna()]
+    keep = [] if run.best is None else [run.best["sample_id"]]
+    sampled = sample_points(ok, MAX_POINTS, keep=keep)
+    pts = sampled.frame[["sample_id", "bracket", "round", "trial", "budget", "sample_type", metric.field]].copy()
+    pts["jitter"] = _jitter(pts)
+    pts["budget_label"] = pts["budget"].map(fmt.budget)
+    pts[metric.field] = pts[metric.field].round(6)
+    pts = pts.drop(columns=["trial", "budget"])
+    right = (
+        alt.Chart(pts)
+        .transform_filter(pick)
+        .mark_circle(size=40, opacity=0.75)
+        .encode(
+            x=alt.X("budget_label:O", title="budget", sort=[fmt.budget(b) for b in run.budgets],
+                    axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5])),
+            y=alt.Y(f"{metric.field}:Q", title=metric.field, scale=metric_scale(metric, pts[metric.field]),
+                    axis=alt.Axis(format=metric.d3_format)),
+            color=sample_type_color(legend=alt.Legend(orient="right")),
+            tooltip=[
+                alt.Tooltip("sample_id:N", title="sample"),
+                alt.Tooltip("bracket:O", title="bracket"),
+                alt.Tooltip("round:O", title="round"),
+                alt.Tooltip("budget_label:N", title="budget"),
+                alt.Tooltip("sample_type:N", title="sample type"),
+                alt.Tooltip(f"{metric.field}:Q", title=metric.field, format=metric.d3_format),
+            ],
+        )
+        .properties(width=POINTS_WIDTH, height=HEIGHT,
+                    title=alt.Title("Evaluations of the selected bracket (all when none)", anchor="start",
+                                    fontSize=14))
+    )
+    spec = (
+        alt.hconcat(left, right, spacing=30)
+        .resolve_scale(color="independent")
+        .to_dict()
+    )
+    return spec, sampled
+
+
+def _caption_fact(n: dict, metric: Metric) -> str:
+    if not n["n_multi_round"]:
+        return ""
+    return (f"The mean {metric.field} improved from the first to the last round in {n['n_rising']} of "
+            f"{n['n_multi_round']} brackets ({metric.fmt(n['first_round_mean'])} → {metric.fmt(n['last_round_mean'])}).")
+
+
+def _story_text(n: dict, metric: Metric) -> str:
+    parts = []
+    if n["n_multi_round"]:
+        parts.append(
+            f"In {n['n_rising']} of {n['n_multi_round']} brackets with several rounds the mean "
+            f"{metric.field} got better from the first to the last round "
+            f"({metric.fmt(n['first_round_mean'])} → {metric.fmt(n['last_round_mean'])} over all their "
+            "evaluations): the configurations that go on are the better ones, trained longer."
+        )
+    else:
+        parts.append("Every bracket ran a single round, so there is no rise from round to round to see.")
+    if n["best_bracket"] is not None:
+        parts.append(
+            f"The best single evaluation at the largest budget came from bracket {n['best_bracket']} "
+            f"({metric.fmt(n['best_value'])})."
+        )
+    return " ".join(parts)
+
+
+def build(run: Run, options: StepOptions) -> Slide:
+    metric = metric_for(run, options.get("metric", "auto"))
+    agg_opt = options.get("agg", "mean")
+    agg = "mean" if agg_opt == "mean" else metric.best_agg
+    rounds = per_round(run, metric)
+    n = numbers(run, metric, agg, rounds)
+    spec, sampled = _charts(run, metric, agg, rounds, options.get("x", "round"))
+    chart_id = f"s{options.index}-brackets"
+
+    caption_bits = [note for note in (_caption_fact(n, metric), sampled.note, crashed_note(run)) if note]
+    agg_word = "mean" if agg == "mean" else ("maximum" if agg == "max" else "minimum")
+    state = (
+        f"Showing the {agg_word} {metric.field} per round; the deck can switch to the "
+        f"{'mean' if agg != 'mean' else ('maximum' if metric.higher_is_better else 'minimum')}. No bracket selected."
+    )
+    columns = base_columns(run, metric)
+    listed = best_rows(run.table, metric, options.get("max_rows", OPTIONS["max_rows"].default))
+    table = Table(
+        id=f"s{options.index}-brackets-table",
+        columns=columns,
+        rows=table_rows(listed.frame, columns, extra=("bracket",), digits=6),
+        follows=(chart_id,),
+        sort=metric.sort,
+        caption=listed.note,
+        static_rows=3,  # on paper the chart keeps the room (the deck's table scrolls)
+        empty_text="Click a bracket's line to list its evaluations here.",
+    )
+    blocks = (
+        UserText(),
+        Chart(id=chart_id, spec=spec, links=(Link(param=PARAM, key="sample_id", carry=True),),
+              caption=" ".join(caption_bits), state=state),
+        table,
+    )
+    if options.title:
+        title = options.title
+    elif n["n_multi_round"]:
+        title = f"Later rounds score better in {n['n_rising']} of {n['n_multi_round']} brackets"
+    else:
+        title = f"{metric.field.capitalize()} per bracket"
+    notes = (
+        "Each line is one bracket; each point a round. Switch mean ↔ "
+        f"{metric.best_agg} with the control; click a line to see that bracket's evaluations. "
+        + _story_text(n, metric)
+    )
+    return Slide(kind=KIND, title=title, blocks=blocks, notes=notes, numbers={KIND: n})
+

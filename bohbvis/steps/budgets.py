@@ -1,0 +1,341 @@
+"""Step kind `budgets`: the metric's spread per budget, and whether low budgets rank like high ones.
+
+Mirrors the seed's case study 3 ("accuracy at budget 100 is about the same as at 300, so the next
+run can use a lower maximum budget"), computed: for every pair of budgets, the configurations
+evaluated on both are ranked on each, and Spearman's ρ says how alike the two rankings are.
+
+Numbers (`{{ budgets.<name> }}`):
+  metric            "accuracy" | "loss"
+  n                 ok evaluations drawn;  n_crashed: crashed ones left out
+  medians           {budget label: median metric over that budget's evaluations}
+  pairs             [{low, high, n, rho, same_winner, winner_rank}] for every budget pair
+  low_budget, high_budget   the pair the verdict is about (the largest budget and the highest
+                    lower budget with ≥ 3 configurations on both), None when there is none
+  n_pair, rho       configurations on both budgets of that pair, and their rank correlation
+  same_winner       whether the best of them at the low budget is also the best at the high one
+  winner_rank       the rank at the high budget of the low budget's best (1 = same winner)
+  median_low, median_high   the same configurations' median metric at each budget of the pair
+  verdict           the computed sentence shown on the slide
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..model import format as fmt
+from ..story.options import Bool
+from ._base import Chart, Html, Slide, UserText
+from ._common import (
+    MAX_POINTS, SAMPLE_SEED, Metric, crashed_note, metric_for, metric_option, number, plain, sample_points,
+)
+from ._html import esc
+
+KIND = "budgets"
+DESCRIPTION = "The metric per budget, and whether configurations rank the same on low and high budgets."
+OPTIONS = {
+    "metric": metric_option(),
+    "points": Bool(doc="Draw each evaluation as a dot beside its budget's box.", default=True),
+}
+
+# Below this many shared configurations a rank correlation says nothing: the slide says so instead.
+MIN_PAIR = 3
+
+
+# --- box-plot statistics, shared with `sampling` ---------------------------------------------
+
+
+def box_stats(df: pd.DataFrame, by: list[str], field: str) -> pd.DataFrame:
+    """Tukey boxes per group, computed in Python so big runs stay small in the deck:
+    quartiles (linear interpolation, as Vega's quantiles), whiskers at the furthest values
+    within 1.5 IQR of the box, the median and n."""
+    rows = []
+    for key, g in df.groupby(by, sort=True, observed=True):
+        v = g[field].dropna().to_numpy(dtype=float)
+        if not len(v):
+            continue
+        q1, med, q3 = np.quantile(v, [0.25, 0.5, 0.75])
+        iqr = q3 - q1
+        lo = v[v >= q1 - 1.5 * iqr].min()
+        hi = v[v <= q3 + 1.5 * iqr].max()
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(by, key)), "q1": q1, "median": med, "q3": q3, "lo": lo, "hi": hi, "n": len(v)})
+    return pd.DataFrame(rows, columns=[*by, "q1", "median", "q3", "lo", "hi", "n"])
+
+
+def zoom_domain(values: pd.Series, stats: pd.DataFrame) -> tuple[list[float] | None, int]:
+    """A y domain around the whiskers when a few extreme values (a diverged training's loss of 10
+    beside losses near 0.5) would squash every box flat; None when the full range reads fine.
+    Also returns how many values fall outside it (the caption says so)."""
+    if not len(stats) or not len(values):
+        return None, 0
+    lo, hi = float(stats["lo"].min()), float(stats["hi"].max())
+    span = hi - lo
+    full = float(values.max() - values.min())
+    if span <= 0 or full <= 3 * span:
+        return None, 0
+    pad = 0.08 * span
+    domain = [lo - pad, hi + pad]
+    return domain, int(((values < domain[0]) | (values > domain[1])).sum())
+
+
+def strip_box(points: pd.DataFrame | None, stats: pd.DataFrame, *, x: str, x_order: list[str], x_title: str,
+              metric: Metric, color=None, width: int, height: int, tooltip_extra: tuple = (),
+              y_domain: list[float] | None = None):
+    """Boxes (whisker rule, IQR bar, median tick) per x category, with optional jittered dots.
+
+    Both frames carry `offset` (a float in [0, n_groups)) placing a group inside the x band, so
+    the dots and boxes of one group line up; `points` also carries a random `jitter` around it.
+    `y_domain` (from `zoom_domain`) clips the dots to the boxes' range.
+    """
+    import altair as alt
+
+    n_groups = max(int(math.floor(stats["offset"].max())) + 1, 1) if len(stats) else 1
+    offset_scale = alt.Scale(domain=[0, n_groups])
+    x_enc = alt.X(f"{x}:O", sort=x_order, title=x_title, axis=alt.Axis(labelAngle=0))
+    y_title = metric.label
+    y_axis = alt.Axis(format=".0%") if metric.field == "accuracy" else alt.Axis()
+    y_scale = alt.Scale(zero=False, domain=y_domain, nice=False) if y_domain else alt.Scale(zero=False)
+    enc_color = {"color": color} if color is not None else {}
+    fmt_q = metric.d3_format
+    tips = [alt.Tooltip(f"{x}:O", title=x_title), *tooltip_extra,
+            alt.Tooltip("n:Q", title="evaluations"),
+            alt.Tooltip("median:Q", title=f"median {metric.field}", format=fmt_q),
+            alt.Tooltip("q1:Q", title="lower quartile", format=fmt_q),
+            alt.Tooltip("q3:Q", title="upper quartile", format=fmt_q)]
+    base = alt.Chart(stats).encode(x=x_enc, xOffset=alt.XOffset("offset:Q", scale=offset_scale, title=None))
+    whisker = base.mark_rule(strokeWidth=1.5).encode(
+        y=alt.Y("lo:Q", title=y_title, axis=y_axis, scale=y_scale), y2="hi:Q", **enc_color)
+    box = base.mark_rule(strokeWidth=14, opacity=0.45).encode(y="q1:Q", y2="q3:Q", tooltip=tips, **enc_color)
+    median = base.mark_tick(thickness=3, size=22).encode(y="median:Q", tooltip=tips, **enc_color)
+    layers = [whisker, box, median]
+    if points is not None and len(points):
+        layers.insert(0, alt.Chart(points).mark_circle(size=14, opacity=0.35, clip=True).encode(
+            x=x_enc, xOffset=alt.XOffset("jitter:Q", scale=offset_scale, title=None),
+            y=alt.Y(f"{metric.field}:Q"), **enc_color,
+            tooltip=[alt.Tooltip("sample_id:N", title="sample"),
+                     alt.Tooltip(f"{metric.field}:Q", title=metric.field, format=fmt_q)]))
+    return alt.layer(*layers).properties(width=width, height=height)
+
+
+def jitter(n: int, offset: np.ndarray | float, spread: float = 0.6) -> np.ndarray:
+    """Fixed-seed horizontal positions around `offset` (±spread/2): dots don't hide each other."""
+    rng = np.random.default_rng(SAMPLE_SEED)
+    return np.round(np.asarray(offset, dtype=float) + (rng.random(n) - 0.5) * spread, 3)
+
+
+def budget_labels(budgets) -> tuple[list[str], dict[float, str]]:
+    """Readable labels for the budgets (81.0 -> '81'), in ascending order."""
+    order = sorted(float(b) for b in budgets)
+    labels = {b: fmt.budget(b) for b in order}
+    return [labels[b] for b in order], labels
+
+
+# --- rank agreement across budgets -----------------------------------------------------------
+
+
+def budget_pairs(ok: pd.DataFrame, metric: Metric) -> list[dict]:
+    """For each budget pair, the configurations evaluated on both: n, Spearman ρ of their metric,
+    and whether the best at the lower budget is also the best at the higher one."""
+    from scipy.stats import spearmanr
+
+    wide = ok.groupby(["config_id", "budget"])[metric.field].mean().unstack("budget")
+    budgets = sorted(float(b) for b in wide.columns)
+    out = []
+    for i, low in enumerate(budgets):
+        for high in budgets[i + 1:]:
+            both = wide[[low, high]].dropna()
+            n = len(both)
+            rho = None
+            if n >= MIN_PAIR and both[low].nunique() > 1 and both[high].nunique() > 1:
+                rho = float(spearmanr(both[low], both[high]).statistic)
+            winner_rank = None
+            if n:
+                # The best at the low budget (ties: the first config id), then its rank on `high`.
+                sign = -1 if metric.higher_is_better else 1
+                best_low = (both[low] * sign).sort_index().idxmin()
+                rank_high = (both[high] * sign).rank(method="min")
+                winner_rank = int(rank_high[best_low])
+            out.append({"low": low, "high": high, "n": n, "rho": rho,
+                        "same_winner": None if winner_rank is None else winner_rank == 1,
+                        "winner_rank": winner_rank,
+                        "median_low": float(both[low].median()) if n else None,
+                        "median_high": float(both[high].median()) if n else None,
+                        "spread_high": float(both[high].quantile(0.75) - both[high].quantile(0.25)) if n else None})
+    return out
+
+
+def verdict_pair(pairs: list[dict], max_budget: float) -> dict | None:
+    """The pair that answers "could the maximum budget have been lower?": the largest budget
+    against the highest lower budget sharing enough configurations with it."""
+    cands = [p for p in pairs if p["high"] == max_budget and p["rho"] is not None]
+    return max(cands, key=lambda p: p["low"]) if cands else None
+
+
+def _agreement(rho: float) -> str:
+    if rho >= 0.8:
+        return "rank almost the same"
+    if rho >= 0.5:
+        return "rank similarly"
+    if rho >= 0.2:
+        return "rank only loosely alike"
+    return "rank differently"
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _about_same(metric: Metric, a: float, b: float) -> bool:
+    # One percentage point of accuracy, or 5% of the loss, is within run-to-run noise of most
+    # trainings: call that "about the same" rather than claim a difference.
+    if metric.field == "accuracy":
+        return abs(b - a) <= 0.01
+    return abs(b - a) <= 0.05 * max(abs(a), abs(b), 1e-12)
+
+
+def verdict(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int) -> str:
+    if n_budgets < 2:
+        return "Every evaluation used the same budget, so there is no lower budget to compare with."
+    if pair is None:
+        most = max((p["n"] for p in pairs), default=0)
+        return (f"Too few configurations ran on two budgets (at most {most}) to compare their rankings; "
+                f"at least {MIN_PAIR} are needed.")
+    lo, hi, n, rho = fmt.budget(pair["low"]), fmt.budget(pair["high"]), pair["n"], pair["rho"]
+    # A low ρ among near-ties is noise, not a verdict on the budget (accuracy only: one percentage
+    # point is a natural unit there; a loss has no such scale).
+    near_ties = metric.field == "accuracy" and pair["spread_high"] is not None and pair["spread_high"] <= 0.01
+    text = f"The {n} configurations run at both {lo} and {hi} {_agreement(rho)} (ρ = {rho:.2f})"
+    if rho >= 0.8 and pair["same_winner"]:
+        text += f": a maximum budget of {lo} would likely have picked the same winner."
+    elif rho >= 0.8:
+        text += f": a maximum budget of {lo} would have ranked them much the same, though not with the same winner."
+    elif near_ties:
+        text += (f", but the middle half of them score within {pair['spread_high'] * 100:.1f} percentage points of each other at {hi}, "
+                 f"so that order is mostly noise: a maximum budget of {lo} would likely have found one about as good.")
+    elif rho >= 0.5:
+        text += f": a maximum budget of {lo} would have changed the ranking somewhat."
+    else:
+        text += f": a maximum budget of {lo} would likely have picked another winner — the larger budget matters."
+    if pair["same_winner"]:
+        text += f" The best of them at {lo} is also the best at {hi}."
+    else:
+        text += f" The best of them at {lo} is {_ordinal(pair['winner_rank'])} of {n} at {hi}."
+    a, b = pair["median_low"], pair["median_high"]
+    if _about_same(metric, a, b):
+        how = "about the same"
+    else:
+        better = (b > a) == metric.higher_is_better
+        how = f"{'better' if better else 'worse'} at {hi}"
+    text += f" Their median {metric.field} is {metric.fmt(a)} at {lo} and {metric.fmt(b)} at {hi}: {how}."
+    if n < 10:
+        text += f" (Only {n} configurations: treat this as a hint, not a finding.)"
+    return text
+
+
+# --- the slide -------------------------------------------------------------------------------
+
+
+def build(run, options) -> Slide:
+    import altair as alt
+
+    metric = metric_for(run, options.get("metric", "auto"))
+    show_points = options.get("points", True)
+    ok = run.ok[run.ok[metric.field].notna()]
+    order, labels = budget_labels(ok["budget"].unique())
+    idx = options.index
+
+    data = ok[["sample_id", "config_id", "budget", metric.field]].copy()
+    data["budget_label"] = data["budget"].map(labels)
+    stats = box_stats(data, ["budget_label"], metric.field)
+    stats["offset"] = 0.5
+    points = None
+    note = ""
+    if show_points:
+        sampled = sample_points(data, MAX_POINTS)
+        points = sampled.frame[["sample_id", "budget_label", metric.field]].copy()
+        points["jitter"] = jitter(len(points), 0.5)
+        note = sampled.note
+
+    pairs = budget_pairs(ok, metric)
+    pair = verdict_pair(pairs, max((float(b) for b in ok["budget"].unique()), default=0.0))
+    sentence = verdict(pair, pairs, metric, len(order))
+    medians = {labels[b]: float(ok.loc[ok["budget"] == b, metric.field].median()) for b in sorted(labels)}
+
+    y_domain, n_outside = zoom_domain(data[metric.field], stats)
+    if y_domain is not None:
+        note = " ".join(s for s in (note, f"{n_outside:,} extreme evaluation(s) lie outside the drawn range "
+                                     f"({metric.fmt(y_domain[0])} to {metric.fmt(y_domain[1])}).") if s)
+    box_w = min(110 * len(order) + 80, 640)
+    spread = strip_box(points, stats, x="budget_label", x_order=order, x_title="budget",
+                       metric=metric, width=box_w, height=300, y_domain=y_domain)
+    spread = spread.properties(title=f"{metric.field.capitalize()} per budget")
+    charts = [spread]
+    if len(order) >= 2:
+        charts.append(_rank_heatmap(pairs, labels, order))
+    spec = alt.hconcat(*charts, spacing=40).resolve_scale(color="independent", xOffset="independent").to_dict()
+
+    n_pairs_ok = sum(p["rho"] is not None for p in pairs)
+    caption = " ".join(s for s in (
+        f"Boxes: quartiles and median of {len(ok):,} evaluations; whiskers: within 1.5 box-heights.",
+        "Heatmap: Spearman's ρ of the same configurations on two budgets (n = how many)."
+        if len(order) >= 2 else "", note, crashed_note(run)) if s)
+    chart = Chart(id=f"s{idx}-budgets", spec=spec, caption=caption,
+                  state=f"Showing {metric.field} per budget and the rank agreement of {n_pairs_ok} budget pair(s).")
+
+    notes = (
+        f"Evaluations at higher budgets are the survivors of lower ones, so their {metric.field} is "
+        "better partly because of selection. The fair test compares the same configurations "
+        "on two budgets: if they rank alike, the low budget already tells the good from the bad. "
+        "Each heatmap cell compares one pair of budgets."
+    )
+    numbers = {
+        "metric": metric.field,
+        "n": int(len(ok)),
+        "n_crashed": int(run.n_crashed),
+        "medians": medians,
+        "pairs": [{k: number(v) if k in ("low", "high") else plain(v) for k, v in p.items()} for p in pairs],
+        "low_budget": None if pair is None else number(pair["low"]),
+        "high_budget": None if pair is None else number(pair["high"]),
+        "n_pair": None if pair is None else pair["n"],
+        "rho": None if pair is None else pair["rho"],
+        "same_winner": None if pair is None else pair["same_winner"],
+        "winner_rank": None if pair is None else pair["winner_rank"],
+        "median_low": None if pair is None else pair["median_low"],
+        "median_high": None if pair is None else pair["median_high"],
+        "verdict": sentence,
+    }
+    title = options.title or (
+        f"Would budget {fmt.budget(pair['low'])} have been enough?" if pair is not None
+        else f"{metric.field.capitalize()} per budget")
+    head, _, rest = sentence.partition(". ")
+    head = head if head.endswith(".") or not rest else head + "."
+    summary = f'<p class="small"><strong>{esc(head)}</strong> {esc(rest)}</p>'
+    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(summary)),
+                 notes=notes, numbers={KIND: numbers})
+
+
+def _rank_heatmap(pairs: list[dict], labels: dict[float, str], order: list[str]):
+    import altair as alt
+
+    rows = [{"low": labels[p["low"]], "high": labels[p["high"]], "n": p["n"],
+             "rho": None if p["rho"] is None else round(p["rho"], 4),
+             "label": (f"{p['rho']:.2f}" if p["rho"] is not None else "–") + f"\nn={p['n']}"}
+            for p in pairs]
+    df = pd.DataFrame(rows)
+    side = min(62 * max(len(order) - 1, 1), 380)
+    base = alt.Chart(df).encode(
+        x=alt.X("low:O", sort=order[:-1], title="lower budget", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("high:O", sort=list(reversed(order[1:])), title="higher budget"),
+        tooltip=[alt.Tooltip("low:O", title="lower budget"), alt.Tooltip("high:O", title="higher budget"),
+                 alt.Tooltip("n:Q", title="configurations on both"),
+                 alt.Tooltip("rho:Q", title="Spearman ρ", format=".2f")])
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("rho:Q", title="Spearman ρ", scale=alt.Scale(domain=[-1, 1], domainMid=0)))
+    text = base.mark_text(fontSize=11, lineBreak="\n").encode(text="label:N")
+    return alt.layer(cells, text).properties(
+        width=side, height=side, title="Same configurations, two budgets: rank agreement")
+

@@ -1,0 +1,303 @@
+"""View D: how each hyperparameter goes with the metric (a heatmap), optionally per budget and pairwise.
+
+Measures, chosen per hyperparameter type (the slide says which):
+  - float / int: Spearman's ρ (default) or Pearson's r (on log10 for log-scaled hyperparameters);
+  - bool: the same on 0/1; ordinal: the same on the position in its sequence;
+  - categorical: the correlation ratio η (0 = the metric does not differ between the choices,
+    1 = the choice fixes it). η has no sign, so its cells use a separate, one-sided color scale.
+    With Spearman it is computed on the metric's ranks and tested with Kruskal–Wallis; with
+    Pearson on the values, tested with a one-way ANOVA.
+Conditional hyperparameters use only the evaluations where they are set (n shown in the cell).
+Computed on ok evaluations pooled over budgets (`per_budget: true` adds a column per budget);
+`pairs: true` adds hyperparameter × hyperparameter on the configurations (one row each;
+Cramér's V for two categorical ones).
+
+Numbers (`{{ correlations.<name> }}`):
+  method, metric, n (ok evaluations with the metric), n_crashed
+  values / measures / ns / p_values   {hyperparameter: ρ|r|η, "rho"|"r"|"eta", n, p}
+  strongest, strongest_value, strongest_measure   the largest |value| (None when nothing computed)
+  strongest_symbol  "ρ" | "r" | "η" for that value, to write in text
+  per_budget        {budget label: {hyperparameter: value}} when per_budget is on, else {}
+  strongest_pair, strongest_pair_value            when pairs is on (else None)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..model import format as fmt
+from ..story.options import Bool, Choice
+from ._base import Chart, Html, Slide, UserText
+from ._common import Metric, crashed_note, metric_for, metric_option
+from ._html import esc
+
+KIND = "correlations"
+DESCRIPTION = "View D: each hyperparameter against the metric (ρ / η heatmap), per budget and pairwise on request."
+OPTIONS = {
+    "method": Choice(doc="Rank (spearman) or linear (pearson) correlation for numeric hyperparameters.",
+                     default="spearman", choices=("spearman", "pearson")),
+    "metric": metric_option(),
+    "per_budget": Bool(doc="Add a column per budget next to the pooled one.", default=False),
+    "pairs": Bool(doc="Add a second heatmap: hyperparameter against hyperparameter.", default=False),
+}
+
+MIN_N = 3  # fewer shared values than this give no correlation: the cell says n instead
+ALL = "all budgets"
+SYMBOL = {"rho": "ρ", "r": "r", "eta": "η", "v": "V"}
+
+
+def numeric_values(series: pd.Series, hp, method: str) -> pd.Series:
+    """A hyperparameter as numbers for ρ / r: bool 0/1, ordinal its position, log ones on log10 for
+    Pearson (Spearman only looks at ranks, so the log changes nothing there). NaN where absent."""
+    if hp.type == "bool":
+        # Readers give real booleans; a CSV may give the words: "False" must not count as true.
+        return series.map(lambda x: np.nan if _absent(x) else float(str(x).strip().lower() in ("true", "1", "1.0"))
+                          ).astype(float)
+    if hp.type == "ordinal":
+        order = {str(c): i for i, c in enumerate(hp.choices or ())}
+        return series.map(lambda x: np.nan if _absent(x) else order.get(str(x), np.nan)).astype(float)
+    v = pd.to_numeric(series, errors="coerce").astype(float)
+    if method == "pearson" and on_log(v, hp):
+        v = np.log10(v)
+    return v
+
+
+def on_log(values: pd.Series, hp) -> bool:
+    """A log-scaled numeric hyperparameter whose values are all positive: read on its log10."""
+    return bool(hp.log and hp.type in ("float", "int") and (pd.to_numeric(values, errors="coerce").dropna() > 0).all())
+
+
+def _absent(x) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+def correlation_ratio(groups: pd.Series, y: pd.Series) -> float | None:
+    """η = sqrt(between-group sum of squares / total sum of squares) of y grouped by `groups`."""
+    total = float(((y - y.mean()) ** 2).sum())
+    if total <= 0 or groups.nunique() < 2:
+        return None
+    means = y.groupby(groups).transform("mean")
+    between = float(((means - y.mean()) ** 2).sum())
+    return math.sqrt(max(0.0, min(1.0, between / total)))
+
+
+def against(x: pd.Series, y: pd.Series, hp, method: str) -> dict:
+    """One cell: the hyperparameter `x` (raw column) against the metric `y`."""
+    from scipy import stats
+
+    measure = "eta" if hp.type == "categorical" else ("rho" if method == "spearman" else "r")
+    if hp.type == "categorical":
+        keep = x.notna() & y.notna()
+        g, v = x[keep].astype(str), y[keep].astype(float)
+        n = int(keep.sum())
+        if n < MIN_N:
+            return {"value": None, "measure": measure, "n": n, "p": None}
+        vv = v.rank() if method == "spearman" else v
+        eta = correlation_ratio(g, vv)
+        p = None
+        samples = [grp.to_numpy() for _, grp in v.groupby(g)]
+        if eta is not None and len(samples) >= 2:
+            with np.errstate(all="ignore"):
+                test = stats.kruskal(*samples) if method == "spearman" else stats.f_oneway(*samples)
+            p = float(test.pvalue) if np.isfinite(test.pvalue) else None
+        return {"value": eta, "measure": measure, "n": n, "p": p}
+    xv = numeric_values(x, hp, method)
+    keep = xv.notna() & y.notna()
+    n = int(keep.sum())
+    a, b = xv[keep], y[keep].astype(float)
+    if n < MIN_N or a.nunique() < 2 or b.nunique() < 2:
+        return {"value": None, "measure": measure, "n": n, "p": None}
+    res = stats.spearmanr(a, b) if method == "spearman" else stats.pearsonr(a, b)
+    return {"value": float(res.statistic), "measure": measure, "n": n,
+            "p": float(res.pvalue) if np.isfinite(res.pvalue) else None}
+
+
+def pair(x: pd.Series, y: pd.Series, hx, hy, method: str) -> dict:
+    """Hyperparameter against hyperparameter: ρ/r for two numeric-like ones, η for categorical
+    against numeric-like, Cramér's V for two categorical ones."""
+    from scipy.stats.contingency import association
+
+    cx, cy = hx.type == "categorical", hy.type == "categorical"
+    if not cx and not cy:
+        yv = numeric_values(y, hy, method)
+        return against(x, yv, hx, method)
+    if cx != cy:
+        cat, num, hcat, hnum = (x, y, hx, hy) if cx else (y, x, hy, hx)
+        return against(cat, numeric_values(num, hnum, method), hcat, method)
+    keep = x.notna() & y.notna()
+    n = int(keep.sum())
+    table = pd.crosstab(x[keep].astype(str), y[keep].astype(str))
+    if n < MIN_N or min(table.shape) < 2:
+        return {"value": None, "measure": "v", "n": n, "p": None}
+    return {"value": float(association(table.to_numpy(), method="cramer")), "measure": "v", "n": n, "p": None}
+
+
+def cell_label(c: dict) -> str:
+    """The cell's text: the value (η / V marked), or n when too few values were shared."""
+    if c["value"] is None:
+        return f"n={c['n']}" if c["n"] < MIN_N else "–"
+    v = c["value"]
+    return f"η {v:.2f}" if c["measure"] == "eta" else (f"V {v:.2f}" if c["measure"] == "v" else f"{v:+.2f}")
+
+
+def build(run, options) -> Slide:
+    import altair as alt
+
+    method = options.get("method", "spearman")
+    metric = metric_for(run, options.get("metric", "auto"))
+    ok = run.ok[run.ok[metric.field].notna()]
+    hps = [hp for hp in run.space if ok[hp.column].notna().any()]
+    idx = options.index
+    if not hps or not len(ok):
+        text = (f"No evaluation has {'an accuracy' if metric.field == 'accuracy' else 'a loss'}."
+                if not len(ok) else "The run records no hyperparameter values: there is nothing to correlate.")
+        return Slide(kind=KIND, title=options.title or "Hyperparameters against " + metric.field,
+                     blocks=(UserText(), Html(f'<p class="small">{esc(text)}</p>')),
+                     numbers={KIND: {"method": method, "metric": metric.field, "n": int(len(ok)),
+                                     "n_crashed": int(run.n_crashed), "values": {}, "measures": {}, "ns": {},
+                                     "p_values": {}, "strongest": None, "strongest_value": None,
+                                     "strongest_measure": None, "strongest_symbol": None, "per_budget": {},
+                                     "strongest_pair": None,
+                                     "strongest_pair_value": None}})
+
+    cells = []
+    main: dict[str, dict] = {}
+    columns = [(ALL, ok)]
+    budget_order: list[str] = []
+    if options.get("per_budget", False):
+        for b in sorted(ok["budget"].unique()):
+            budget_order.append(fmt.budget(b))
+            columns.append((fmt.budget(b), ok[ok["budget"] == b]))
+    for col_name, frame in columns:
+        for hp in hps:
+            c = against(frame[hp.column], frame[metric.field], hp, method)
+            if col_name == ALL:
+                main[hp.name] = c
+            cells.append({"hp": hp.name, "column": col_name, **c, "label": cell_label(c)})
+    order = sorted(main, key=lambda h: (main[h]["value"] is None, -abs(main[h]["value"] or 0), h))
+    # Conditional hyperparameters: the row says on how many evaluations they were set.
+    row_label = {h: h + (f" (n={main[h]['n']:,})" if main[h]["n"] < len(ok) else "") for h in order}
+    for c in cells:
+        c["row"] = row_label[c["hp"]]
+
+    charts = [_heatmap(cells, [row_label[h] for h in order], [ALL, *budget_order], method,
+                       "Hyperparameter against " + metric.field)]
+    strongest_pair = None
+    if options.get("pairs", False) and len(hps) >= 2:
+        configs = ok.drop_duplicates("config_id")
+        pcells = []
+        for i, hx in enumerate(hps):
+            for hy in hps[i + 1:]:
+                c = pair(configs[hx.column], configs[hy.column], hx, hy, method)
+                pcells.append({"hp": hy.name, "row": hy.name, "column": hx.name, **c, "label": cell_label(c)})
+        names = [hp.name for hp in hps]
+        charts.append(_heatmap(pcells, names[1:], names[:-1], method, "Hyperparameter against hyperparameter "
+                               f"({len(configs):,} configurations)", compact=True))
+        done = [c for c in pcells if c["value"] is not None]
+        strongest_pair = max(done, key=lambda c: abs(c["value"])) if done else None
+    spec = alt.hconcat(*charts, spacing=40).resolve_scale(color="independent").to_dict()
+
+    computed = [h for h in order if main[h]["value"] is not None]
+    strongest = computed[0] if computed else None
+    numbers = {
+        "method": method, "metric": metric.field, "n": int(len(ok)), "n_crashed": int(run.n_crashed),
+        "values": {h: main[h]["value"] for h in order},
+        "measures": {h: main[h]["measure"] for h in order},
+        "ns": {h: main[h]["n"] for h in order},
+        "p_values": {h: main[h]["p"] for h in order},
+        "strongest": strongest,
+        "strongest_value": main[strongest]["value"] if strongest else None,
+        "strongest_measure": main[strongest]["measure"] if strongest else None,
+        "strongest_symbol": SYMBOL[main[strongest]["measure"]] if strongest else None,
+        "per_budget": {col: {c["hp"]: c["value"] for c in cells if c["column"] == col} for col in budget_order},
+        "strongest_pair": None if strongest_pair is None else f"{strongest_pair['column']} × {strongest_pair['hp']}",
+        "strongest_pair_value": None if strongest_pair is None else strongest_pair["value"],
+    }
+    chart_id = f"s{idx}-correlations"
+    word = "Spearman's ρ (rank correlation)" if method == "spearman" else "Pearson's r (linear correlation)"
+    caption = " ".join(s for s in (
+        f"{word}, −1 to +1; categorical: η (grey), 0 to 1, no sign. Conditional: only where set "
+        "(n on the row). Hover for n and p.",
+        "Pairs: once per configuration; Cramér's V for two categorical." if len(charts) > 1 else "",
+        crashed_note(run)) if s)
+    chart = Chart(id=chart_id, spec=spec, caption=caption,
+                  state=f"{word} of {len(hps)} hyperparameters against {metric.field}"
+                        + (", per budget" if budget_order else "") + ".")
+    title = options.title or (f"{strongest} goes most with {metric.field}"
+                              if strongest else "Hyperparameters against " + metric.field)
+    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(_summary(numbers, metric, hps))),
+                 notes=_notes(numbers, metric), numbers={KIND: numbers})
+
+
+def _heatmap(cells: list[dict], rows: list[str], cols: list[str], method: str, title: str, *,
+             compact: bool = False):
+    import altair as alt
+
+    df = pd.DataFrame(cells)
+    df["value"] = df["value"].map(lambda v: None if v is None else round(v, 4))
+    df["p"] = df["p"].map(lambda v: None if v is None else float(f"{v:.3g}"))
+    df["signed"] = df["measure"].isin(["rho", "r"])
+    df["measure_name"] = df["measure"].map({"rho": "Spearman ρ", "r": "Pearson r", "eta": "η (correlation ratio)",
+                                            "v": "Cramér's V"})
+    cell_w = 44 if compact else (150 if len(cols) == 1 else 84)
+    # The pairs heatmap shares the first one's color scales: one set of legends is enough.
+    legend = None if compact else alt.Legend(orient="bottom", direction="horizontal", gradientLength=110)
+    cell_h = min(26, max(14, 360 // max(len(rows), 1)))
+    base = alt.Chart(df).encode(
+        x=alt.X("column:N", sort=cols, title=None, axis=alt.Axis(orient="top", labelAngle=-40 if compact else 0)),
+        y=alt.Y("row:N", sort=rows, title=None),
+        tooltip=[alt.Tooltip("hp:N", title="hyperparameter"), alt.Tooltip("column:N", title="against" if compact else "budget"),
+                 alt.Tooltip("measure_name:N", title="measure"), alt.Tooltip("value:Q", title="value", format=".3f"),
+                 alt.Tooltip("n:Q", title="n"), alt.Tooltip("p:Q", title="p-value", format=".3g")])
+    signed = base.transform_filter("datum.signed && datum.value != null").mark_rect(stroke="white").encode(
+        color=alt.Color("value:Q", title="Spearman ρ" if method == "spearman" else "Pearson r",
+                        scale=alt.Scale(domain=[-1, 1], domainMid=0), legend=legend))
+    unsigned = base.transform_filter("!datum.signed && datum.value != null").mark_rect(stroke="white").encode(
+        color=alt.Color("value:Q", title="η / V (no sign)",
+                        scale=alt.Scale(domain=[0, 1], scheme="greys"), legend=legend))
+    empty = base.transform_filter("datum.value == null").mark_rect(stroke="white", opacity=0.08)
+    text = base.mark_text(fontSize=10 if compact else 12).encode(
+        text="label:N",
+        # Light text on the darkest cells only; elsewhere the theme's text color.
+        color={"condition": {"test": "datum.value != null && abs(datum.value) > 0.6", "value": "white"}})
+    if compact:
+        text = text.transform_calculate(label="datum.value == null ? '' : format(datum.value, '.2f')")
+    return alt.layer(signed, unsigned, empty, text).resolve_scale(color="independent").properties(
+        width=cell_w * len(cols), height=cell_h * len(rows), title=alt.Title(title, anchor="start", fontSize=14))
+
+
+def _summary(n: dict, metric: Metric, hps) -> str:
+    """The strongest association, in words, with its n and p (escaped HTML)."""
+    if n["strongest"] is None:
+        return f'<p class="small">{esc("No hyperparameter varied enough to correlate with " + metric.field + ".")}</p>'
+    s, v, m = n["strongest"], n["strongest_value"], n["strongest_measure"]
+    if m == "eta":
+        how = f"the {metric.field} differs most between its choices (η = {v:.2f}; 0 = no difference, 1 = the choice decides it)"
+    else:
+        direction = "higher" if v > 0 else "lower"
+        good = (v > 0) == metric.higher_is_better
+        how = (f"larger values go with {direction} {metric.field}, i.e. {'better' if good else 'worse'} results "
+               f"({SYMBOL[m]} = {v:+.2f}, n = {n['ns'][s]:,}, p {_p(n['p_values'][s])})")
+    html = f"Strongest: <strong>{esc(s)}</strong>: {esc(how)}."
+    cats = [hp.name for hp in hps if hp.type == "categorical"]
+    if cats:
+        html += esc(f" Categorical ({', '.join(cats)}): η says how much, not which way.")
+    return f'<p class="small">{html}</p>'
+
+
+def _notes(n: dict, metric: Metric) -> str:
+    pooled = "the columns per budget separate them" if n["per_budget"] else "per_budget: true separates them"
+    return (f"Computed on the {n['n']:,} evaluations that have {'an accuracy' if metric.field == 'accuracy' else 'a loss'}, "
+            "pooled over all budgets. Pooling mixes in the budget itself (longer training scores better, and the "
+            f"model picks later, on larger budgets): {pooled}. A correlation says which way a hyperparameter "
+            "tends to move the result, not that it causes it.")
+
+
+def _p(p: float | None) -> str:
+    if p is None:
+        return "not computed"
+    return "< 0.001" if p < 0.001 else f"= {fmt.num(p, 2)}"
+

@@ -1,0 +1,412 @@
+"""How BOHB worked on this run: a bracket × round diagram beside Hyperband's plan.
+
+Left view: one row per bracket, one column per rung of the budget ladder; each round is a bar
+whose length is the number of configurations evaluated, split by where they came from (random /
+BO / promoted from the round below), labelled with n (and Hyperband's planned n when it
+differs); dashed arrows carry the survivors to the next round. Right view: for every bracket,
+the share of its new configurations drawn at random vs proposed by BO's model (the "BO" in BOHB).
+
+Numbers (`principle.<name>`): eta, s_max, n_brackets, n_cycles (complete Hyperband cycles),
+shown (list of bracket ids drawn in detail), featured_bracket, featured (list of rounds:
+{round, budget, n, n_random, n_bo, n_promoted, n_advanced, planned_n}), plan (list of
+{s, n: [...], r: [...], total_budget}), n_new, n_new_random, n_new_bo, bo_share_new (0..1),
+first_bo_bracket (first bracket with a BO proposal, or None), first_bracket,
+bo_share_last_cycle.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..errors import BohbvisError
+from ..model import format as fmt
+from ..model.run import BracketSummary, Run
+from ..story.model import StepOptions
+from ..story.options import Choice, Int, ListOf, OneOf
+from ._base import Chart, Html, Markdown, Slide, UserText
+from ._common import SAMPLE_TYPE_ORDER, number, sample_type_color
+from ._html import esc
+
+KIND = "principle"
+DESCRIPTION = "How BOHB worked on this run: brackets × rounds (budgets, n, random/BO/promoted) beside Hyperband's plan."
+OPTIONS = {
+    "brackets": OneOf(
+        doc="Which brackets to draw in detail: all; cycle (the last complete Hyperband cycle, "
+        "s_max + 1 brackets, the rest summarized); or a list of bracket ids.",
+        default="cycle",
+        alternatives=(Choice(choices=("all", "cycle")), ListOf(item=Int())),
+    ),
+}
+
+DETAIL_WIDTH = 640
+SHARE_WIDTH = 250
+BAR_SPAN = 0.7  # share of a ladder column the longest bar fills
+
+
+# --- which brackets ---------------------------------------------------------------------------
+
+
+def cycles(run: Run) -> list[list[BracketSummary]]:
+    """Hyperband cycles: brackets 0..s_max, s_max+1..2*s_max+1, … (warm starts, id < 0, excluded)."""
+    if run.plan is None:
+        return [[b for b in run.brackets]]
+    size = run.plan.s_max + 1
+    by_cycle: dict[int, list[BracketSummary]] = {}
+    for b in run.brackets:
+        if b.bracket >= 0:
+            by_cycle.setdefault(b.bracket // size, []).append(b)
+    return [by_cycle[c] for c in sorted(by_cycle)]
+
+
+def _complete(cycle: list[BracketSummary], size: int) -> bool:
+    return len(cycle) == size and all(
+        b.planned is not None and len(b.rounds) == len(b.planned.n) for b in cycle
+    )
+
+
+def chosen_brackets(run: Run, choice) -> list[BracketSummary]:
+    if choice == "all":
+        return list(run.brackets)
+    if isinstance(choice, list):
+        by_id = {b.bracket: b for b in run.brackets}
+        missing = [i for i in choice if i not in by_id]
+        if missing:
+            raise BohbvisError(
+                f"the run has no bracket {', '.join(str(i) for i in missing)}.",
+                key="brackets",
+                allowed="all, cycle, or a list of: " + ", ".join(str(i) for i in sorted(by_id)),
+            )
+        return [by_id[i] for i in sorted(set(choice))]
+    all_cycles = cycles(run)
+    size = run.plan.s_max + 1 if run.plan else len(run.brackets)
+    # The last complete cycle: by then BO's model proposes configurations, which the first
+    # cycle (all random while the model has too few observations) cannot show.
+    complete = [c for c in all_cycles if _complete(c, size)]
+    if complete:
+        return complete[-1]
+    return all_cycles[0] if all_cycles and all_cycles[0] else list(run.brackets)
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def _length(n: int, max_n: int) -> float:
+    """Bar length in ladder units. The square root keeps a round of 1 visible next to a round
+    of 81 (the label gives the exact n); segments inside a bar stay proportional to their counts."""
+    return BAR_SPAN * (n / max_n) ** 0.5 if max_n else 0.0
+
+
+def _max_n(shown: list[BracketSummary]) -> int:
+    return max((r.n for b in shown for r in b.rounds), default=1) or 1
+
+
+def _cells(run: Run, shown: list[BracketSummary]) -> pd.DataFrame:
+    """One row per (bracket, round, sample type) with the bar segment's extent in ladder units;
+    each round's bar is centred on its rung of the ladder."""
+    slot = {b: i for i, b in enumerate(run.budgets)}
+    max_n = _max_n(shown)
+    rows = []
+    for b in shown:
+        for r in b.rounds:
+            length = _length(r.n, max_n)
+            start = slot[r.budget] - length / 2
+            parts = dict(zip(SAMPLE_TYPE_ORDER, (r.n_random, r.n_bo, r.n_promoted)))
+            planned = r.planned_n
+            label = str(r.n) if planned is None or planned == r.n else f"{r.n} (plan {planned})"
+            x = start
+            for stype in SAMPLE_TYPE_ORDER:
+                k = parts[stype]
+                if not k:
+                    continue
+                rows.append(
+                    {
+                        "bracket": f"bracket {b.bracket}",
+                        "round": r.round,
+                        "budget": fmt.budget(r.budget),
+                        "sample_type": stype,
+                        "count": k,
+                        "n": r.n,
+                        "planned": planned,
+                        "advanced": r.n_advanced,
+                        "crashed": r.n_crashed,
+                        "x": round(x, 6),
+                        "x2": round(x + length * k / r.n, 6),
+                        "label": label,
+                        "label_x": slot[r.budget],
+                    }
+                )
+                x += length * k / r.n
+    return pd.DataFrame(rows)
+
+
+def _arrows(run: Run, shown: list[BracketSummary]) -> pd.DataFrame:
+    slot = {b: i for i, b in enumerate(run.budgets)}
+    max_n = _max_n(shown)
+    rows = []
+    for b in shown:
+        for r, nxt in zip(b.rounds, b.rounds[1:]):
+            rows.append(
+                {
+                    "bracket": f"bracket {b.bracket}",
+                    "x": round(slot[r.budget] + _length(r.n, max_n) / 2 + 0.03, 6),
+                    "x2": round(slot[nxt.budget] - _length(nxt.n, max_n) / 2 - 0.03, 6),
+                    "advanced": r.n_advanced,
+                    "text": f"best {r.n_advanced} of {r.n}",
+                    "from_budget": fmt.budget(r.budget),
+                    "to_budget": fmt.budget(nxt.budget),
+                }
+            )
+    return pd.DataFrame(rows, columns=["bracket", "x", "x2", "advanced", "text", "from_budget", "to_budget"])
+
+
+def _new_configs(run: Run) -> pd.DataFrame:
+    """New configurations (random or BO; promoted ones are not new) per bracket and type."""
+    t = run.table[run.table["sample_type"] != "promoted"]
+    g = t.groupby(["bracket", "sample_type"]).size().reset_index(name="count")
+    g["bracket_label"] = "bracket " + g["bracket"].astype(str)
+    g["total"] = g.groupby("bracket")["count"].transform("sum")
+    return g.sort_values(["bracket", "sample_type"], kind="stable")
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def _detail_height(shown: list[BracketSummary]) -> int:
+    return int(min(260, max(140, 60 * len(shown))))
+
+
+def _detail_chart(run: Run, shown: list[BracketSummary]) -> alt.LayerChart:
+    cells = _cells(run, shown)
+    order = [f"bracket {b.bracket}" for b in shown]
+    labels = [fmt.budget(b) for b in run.budgets]
+    height = _detail_height(shown)
+    band = height / max(len(shown), 1)
+    font = min(12.0, max(9.0, round(band * 0.3, 1)))
+    # Positions inside each bracket's row are fractions of the row (band), not pixels: the deck
+    # shrinks the chart to fit its box and the label must stay above its bar at any size.
+    y_label = alt.Y("bracket:N", sort=order, title=None, bandPosition=0.17)
+    y_bar = alt.Y("bracket:N", sort=order, title=None, bandPosition=0.5)
+    x_scale = alt.Scale(domain=[-0.5, len(run.budgets) - 0.5], nice=False, zero=False)
+    y = alt.Y("bracket:N", sort=order, title=None, scale=alt.Scale(paddingInner=0, paddingOuter=0),
+              axis=alt.Axis(ticks=False, domain=False))
+    label_expr = "[" + ", ".join(repr(l) for l in labels) + "][datum.value]"
+    x_axis = alt.Axis(values=list(range(len(labels))), labelExpr=label_expr, grid=False,
+                      title="budget of the round")
+    base = alt.Chart(cells)
+    bars = base.mark_bar(height=alt.RelativeBandSize(0.36)).encode(
+        x=alt.X("x:Q", scale=x_scale, axis=x_axis),
+        x2="x2:Q",
+        y=y,
+        color=sample_type_color(legend=alt.Legend(orient="right", title="came from")),
+        tooltip=[
+            alt.Tooltip("bracket:N", title="bracket"),
+            alt.Tooltip("round:O", title="round"),
+            alt.Tooltip("budget:N", title="budget"),
+            alt.Tooltip("sample_type:N", title="sample type"),
+            alt.Tooltip("count:Q", title="of this type"),
+            alt.Tooltip("n:Q", title="evaluated in the round"),
+            alt.Tooltip("planned:Q", title="Hyperband planned"),
+            alt.Tooltip("advanced:Q", title="promoted to the next round"),
+            alt.Tooltip("crashed:Q", title="crashed"),
+        ],
+    )
+    text = (
+        alt.Chart(cells.drop_duplicates(["bracket", "round"]))
+        .mark_text(align="center", baseline="middle", fontSize=font)
+        .encode(x=alt.X("label_x:Q", scale=x_scale, axis=x_axis), y=y_label, text="label:N")
+    )
+    layers = [bars, text]
+    arrows = _arrows(run, shown)
+    if len(arrows):
+        rule = (
+            alt.Chart(arrows)
+            .mark_rule(strokeDash=[4, 3], opacity=0.6)
+            .encode(x=alt.X("x:Q", scale=x_scale, axis=x_axis), x2="x2:Q", y=y_bar,
+                    tooltip=[alt.Tooltip("text:N", title="promotion"),
+                             alt.Tooltip("from_budget:N", title="from budget"),
+                             alt.Tooltip("to_budget:N", title="to budget")])
+        )
+        head = (
+            alt.Chart(arrows)
+            .mark_point(shape="triangle-right", filled=True, size=40, opacity=0.7)
+            .encode(x=alt.X("x2:Q", scale=x_scale, axis=x_axis), y=y_bar)
+        )
+        layers += [rule, head]
+    # No view titles: the caption says what each view shows, and every pixel of height a title
+    # takes is taken from the bars when the deck fits the chart to a short box.
+    return alt.layer(*layers).properties(width=DETAIL_WIDTH, height=height)
+
+
+def _share_chart(run: Run, shown: list[BracketSummary]) -> alt.Chart:
+    data = _new_configs(run)
+    order = [f"bracket {b.bracket}" for b in run.brackets]
+    shown_labels = [f"bracket {b.bracket}" for b in shown]
+    height = _detail_height(shown)  # same as the detail view: labels thin out, rows do not grow
+    return (
+        alt.Chart(data)
+        .transform_calculate(shown=alt.expr.indexof(shown_labels, alt.datum.bracket_label) >= 0)
+        .mark_bar()
+        .encode(
+            x=alt.X("count:Q", stack="normalize", title="new configurations: random | BO",
+                    axis=alt.Axis(format="%")),
+            y=alt.Y("bracket_label:N", sort=order, title=None,
+                    axis=alt.Axis(labelFontSize=10 if len(run.brackets) > 10 else 12, labelOverlap="greedy")),
+            color=sample_type_color(legend=None),
+            order=alt.Order("sample_type_rank:Q"),
+            opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.45)),
+            tooltip=[
+                alt.Tooltip("bracket_label:N", title="bracket"),
+                alt.Tooltip("sample_type:N", title="sample type"),
+                alt.Tooltip("count:Q", title="new configurations"),
+                alt.Tooltip("total:Q", title="new in this bracket"),
+            ],
+        )
+        .transform_calculate(sample_type_rank=f"indexof({list(SAMPLE_TYPE_ORDER)!r}, datum.sample_type)")
+        .properties(width=SHARE_WIDTH, height=height)
+    )
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def _featured(shown: list[BracketSummary]) -> BracketSummary | None:
+    if not shown:
+        return None
+    return max(shown, key=lambda b: (len(b.rounds), -b.bracket))
+
+
+def _halving_items(run: Run, b: BracketSummary) -> list[str]:
+    """One short line per round of the featured bracket (teaching mode reveals them one by one)."""
+    first = b.rounds[0]
+    origin = ", ".join(x for x in (f"{first.n_random} random" if first.n_random else "",
+                                   f"{first.n_bo} from BO" if first.n_bo else "") if x)
+    items = [f"**Budget {fmt.budget(first.budget)}:** bracket {b.bracket} starts {first.n} configurations"
+             + (f" ({origin})." if origin else ".")]
+    for prev, r in zip(b.rounds, b.rounds[1:]):
+        last = r is b.rounds[-1] and r.budget == run.max_budget
+        items.append(f"**Budget {fmt.budget(r.budget)}:** the best {prev.n_advanced} of {prev.n} go on"
+                     + (" to the full budget." if last else "."))
+    return items
+
+
+def _halving_sentence(run: Run, b: BracketSummary) -> str:
+    """The featured bracket in one line (HTML, escaped): n at each budget, and who survived."""
+    first = b.rounds[0]
+    origin = ", ".join(x for x in (f"{first.n_random} random" if first.n_random else "",
+                                   f"{first.n_bo} from BO" if first.n_bo else "") if x)
+    steps = [f"{first.n} configurations at budget {fmt.budget(first.budget)}" + (f" ({origin})" if origin else "")]
+    steps += [f"best {prev.n_advanced} at {fmt.budget(r.budget)}" for prev, r in zip(b.rounds, b.rounds[1:])]
+    eta = fmt.value(number(run.eta))
+    return (f"<strong>Successive halving in bracket {b.bracket}:</strong> " + esc(" → ".join(steps))
+            + esc(f" (each round keeps 1/{eta}).") if len(b.rounds) > 1 else
+            f"<strong>Bracket {b.bracket}:</strong> " + esc(steps[0] + ", one round only."))
+
+
+def _plan_html(run: Run) -> str:
+    p = run.plan
+    if p is None:
+        return "<p>Only one budget was evaluated, so there was no successive halving to plan.</p>"
+    parts = []
+    for pb in p.brackets:
+        steps = " → ".join(f"{n}×{fmt.budget(r)}" for n, r in zip(pb.n, pb.r))
+        parts.append(f"<span class=\"nowrap\">s={pb.s}: {esc(steps)}</span>")
+    return (
+        f"<p class=\"small\">Hyperband's plan for eta {esc(fmt.value(number(p.eta)))} and budgets "
+        f"{esc(fmt.budget(p.min_budget))}–{esc(fmt.budget(p.max_budget))} (s_max = {p.s_max}; "
+        f"configurations × budget per round): " + " · ".join(parts) + "</p>"
+    )
+
+
+def numbers(run: Run, shown: list[BracketSummary]) -> dict:
+    new = run.table[run.table["sample_type"] != "promoted"]
+    n_bo = int((new["sample_type"] == "BO").sum())
+    n_rand = int((new["sample_type"] == "random").sum())
+    first_bo = new.loc[new["sample_type"] == "BO", "bracket"]
+    feat = _featured(shown)
+    size = run.plan.s_max + 1 if run.plan else len(run.brackets)
+    complete = [c for c in cycles(run) if _complete(c, size)]
+    last_ids = {b.bracket for b in complete[-1]} if complete else set()
+    last_new = new[new["bracket"].isin(last_ids)]
+    plan = []
+    if run.plan:
+        plan = [
+            {"s": pb.s, "n": list(pb.n), "r": [number(r) for r in pb.r],
+             "total_budget": number(sum(n * r for n, r in zip(pb.n, pb.r)))}
+            for pb in run.plan.brackets
+        ]
+    return {
+        "eta": number(run.eta),
+        "s_max": run.plan.s_max if run.plan else None,
+        "n_brackets": len(run.brackets),
+        "first_bracket": min((b.bracket for b in run.brackets), default=None),
+        "n_cycles": len(complete),
+        "shown": [b.bracket for b in shown],
+        "featured_bracket": feat.bracket if feat else None,
+        "featured": [
+            {"round": r.round, "budget": number(r.budget), "n": r.n, "n_random": r.n_random, "n_bo": r.n_bo,
+             "n_promoted": r.n_promoted, "n_advanced": r.n_advanced, "planned_n": r.planned_n}
+            for r in (feat.rounds if feat else ())
+        ],
+        "plan": plan,
+        "n_new": len(new),
+        "n_new_random": n_rand,
+        "n_new_bo": n_bo,
+        "bo_share_new": n_bo / len(new) if len(new) else None,
+        "first_bo_bracket": int(first_bo.min()) if len(first_bo) else None,
+        "bo_share_last_cycle": float((last_new["sample_type"] == "BO").mean()) if len(last_new) else None,
+    }
+
+
+def _bo_sentence(n: dict) -> str:
+    if not n["n_new_bo"]:
+        return "Every new configuration in this run was drawn at random: BO's model never proposed one."
+    text = (
+        f"BO's model proposed {fmt.integer(n['n_new_bo'])} of {fmt.integer(n['n_new'])} new configurations "
+        f"({fmt.pct(n['bo_share_new'], 0)})"
+    )
+    if n["first_bo_bracket"] is not None and n["first_bo_bracket"] > n["first_bracket"]:
+        text += f", from bracket {n['first_bo_bracket']} on (it first needs observations)"
+    return text + "; the rest were random, to keep exploring."
+
+
+def build(run: Run, options: StepOptions) -> Slide:
+    choice = options.get("brackets", OPTIONS["brackets"].default)
+    shown = chosen_brackets(run, choice)
+    n = numbers(run, shown)
+    detail = _detail_chart(run, shown)
+    share = _share_chart(run, shown)
+    spec = alt.hconcat(detail, share, spacing=40).resolve_scale(color="shared").to_dict()
+    rest = len(run.brackets) - len(shown)
+    caption = (
+        f"Left: brackets {', '.join(str(i) for i in n['shown'])}; each round keeps the best 1/eta for the next, "
+        f"larger budget. Right: where each bracket's new configurations came from"
+        + (f" (all {len(run.brackets)} brackets)." if rest else ".")
+        + " Bar length grows with √n; labels give n."
+        + (f" {run.n_crashed} crashed evaluations are counted in n." if run.n_crashed else "")
+    )
+    blocks = [
+        UserText(),
+        Chart(id=f"s{options.index}-principle", spec=spec, caption=caption,
+              state="Static diagram: hover a bar in the deck for its numbers."),
+    ]
+    feat = _featured(shown)
+    if feat is not None and run.plan is not None:
+        items = _halving_items(run, feat)
+        if options.fragments:
+            # Teaching mode: one round per click, as a list the deck reveals item by item.
+            blocks.append(Markdown("\n".join(f"- {item}" for item in items), fragments=True, css_class="small"))
+        else:
+            blocks.append(Html(f'<p class="small">{_halving_sentence(run, feat)}</p>'))
+    blocks.append(Html(f'<p class="small">{esc(_bo_sentence(n))}</p>' + _plan_html(run), fragment=options.fragments))
+    title = options.title or (
+        f"How BOHB spent its budget: {n['n_brackets']} brackets"
+        if run.eta else "How BOHB spent its budget"
+    )
+    notes = (
+        "Successive halving: start many configurations on a small budget, keep the best 1/eta, "
+        "repeat on eta times the budget. Hyperband runs brackets with different starting budgets; "
+        "BOHB replaces Hyperband's random sampling with a model (TPE-like kernel density estimates) "
+        "for most new configurations. " + _bo_sentence(n)
+    )
+    return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})

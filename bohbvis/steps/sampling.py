@@ -1,0 +1,253 @@
+"""Step kind `sampling`: did the model (BO) pick better configurations than random sampling?
+
+The seed's case study 1 concluded from a brush that the best configurations were "mostly BO";
+this kind computes it: the share of model-based picks among the top configurations against their
+share among all configurations, and the metric of model-based versus random picks on the budget
+they were first run at (promoted evaluations are re-runs of earlier picks, so they are left out
+of that comparison).
+
+A configuration's *origin* is the sample type of its first evaluation: random or BO (or
+"promoted" for configurations a warm start brought in above their first round, origin unknown).
+The *top* configurations rank as hpbandster's incumbent does: those that reached a larger budget
+first, then by the metric at that budget.
+
+Numbers (`{{ sampling.<name> }}`):
+  metric, n_configs, n_bo, n_random    configurations with a result, and their origins
+  bo_share_all        n_bo / n_configs
+  top_k, n_bo_top     how many top configurations, and how many of them the model proposed
+  bo_share_top        n_bo_top / top_k
+  p_value             chance of ≥ n_bo_top model picks in the top if picks were random draws
+                      (hypergeometric), None when there is nothing to compare
+  per_budget          [{budget, n_random, n_bo, median_random, median_bo, p_value}] first runs
+  verdict             the computed sentence on the slide
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..model import format as fmt
+from ..story.options import Float, Int, OneOf
+from ._base import Chart, Html, Slide, UserText
+from ._common import (
+    MAX_POINTS, SAMPLE_TYPE_ORDER, Metric, crashed_note, metric_for, metric_option, number, plain, sample_points,
+    sample_type_color,
+)
+from ._html import esc
+from .budgets import box_stats, budget_labels, jitter, strip_box, zoom_domain
+
+KIND = "sampling"
+DESCRIPTION = "BO versus random: the model's picks against random ones, and its share among the top configurations."
+OPTIONS = {
+    "metric": metric_option(),
+    "top": OneOf(
+        doc="How many top configurations to count: a number (10) or a fraction of all (0.1).",
+        default=10,
+        alternatives=(Int(min=1), Float(min=0.0, max=1.0)),
+    ),
+}
+
+# Below this many evaluations in a group a median and a test say little; the slide says so.
+MIN_GROUP = 3
+ORIGINS = ("random", "BO")
+
+
+def config_points(run, metric: Metric, rule: str = "largest_budget") -> pd.DataFrame:
+    """One row per configuration with a result: its evaluation at the largest budget it reached
+    (`rule="largest_budget"`) or its best evaluation (`rule="best"`), plus `origin` and
+    `max_budget`. Sorted best first the way hpbandster picks its incumbent (largest budget,
+    then metric), ties by sample id so the order is stable."""
+    t = run.table
+    origin = t.drop_duplicates("config_id")[["config_id", "sample_type"]]  # table is in round order
+    origin = origin.rename(columns={"sample_type": "origin"}).set_index("config_id")["origin"]
+    ok = run.ok[run.ok[metric.field].notna()]
+    reached = ok.groupby("config_id")["budget"].transform("max")
+    if rule == "best":
+        pick = metric.best_first(ok).drop_duplicates("config_id")
+    else:
+        pick = metric.best_first(ok[ok["budget"] == reached]).drop_duplicates("config_id")
+    out = pick.copy()
+    out["origin"] = out["config_id"].map(origin).astype(str)
+    out["max_budget"] = out["config_id"].map(ok.groupby("config_id")["budget"].max())
+    sign = -1 if metric.higher_is_better else 1
+    out["_score"] = out[metric.field] * sign
+    out = out.sort_values(["max_budget", "_score", "sample_id"], ascending=[False, True, True], kind="stable")
+    return out.drop(columns="_score")
+
+
+def top_count(top, n: int) -> int:
+    """`top: 10` -> 10 (at most n); `top: 0.1` -> 10% of n, at least 1."""
+    if isinstance(top, float):  # the option validates floats to (0, 1]: a fraction
+        return max(1, min(n, math.ceil(top * n)))
+    return max(1, min(n, int(top)))
+
+
+def per_budget(first: pd.DataFrame, metric: Metric) -> list[dict]:
+    """Model-based vs random picks on the budget each was first run at, with a Mann–Whitney test
+    where both groups have enough evaluations."""
+    from scipy.stats import mannwhitneyu
+
+    out = []
+    for b, g in first.groupby("budget", sort=True):
+        r = g.loc[g["sample_type"] == "random", metric.field].dropna()
+        m = g.loc[g["sample_type"] == "BO", metric.field].dropna()
+        p = None
+        if len(r) >= MIN_GROUP and len(m) >= MIN_GROUP:
+            p = float(mannwhitneyu(m, r, alternative="two-sided").pvalue)
+        out.append({"budget": float(b), "n_random": int(len(r)), "n_bo": int(len(m)),
+                    "median_random": float(r.median()) if len(r) else None,
+                    "median_bo": float(m.median()) if len(m) else None, "p_value": p})
+    return out
+
+
+def p_text(p: float | None) -> str:
+    """'p = 0.03', 'p < 0.001', or '' when no test was run."""
+    if p is None:
+        return ""
+    return "p < 0.001" if p < 0.001 else f"p = {fmt.num(p, 2)}"
+
+
+def _budget_sentences(rows: list[dict], metric: Metric) -> tuple[str, str]:
+    """(summary, details): whether the model's first picks beat random ones budget by budget,
+    and the medians, n and p behind it."""
+    both = [r for r in rows if r["n_random"] >= MIN_GROUP and r["n_bo"] >= MIN_GROUP]
+    if not both:
+        return (f"No budget has at least {MIN_GROUP} first runs of both kinds to compare.", "")
+    shown = sorted(both, key=lambda r: r["budget"])
+    parts = [f"budget {fmt.budget(r['budget'])}: {metric.fmt(r['median_bo'])} (n = {r['n_bo']}) vs "
+             f"{metric.fmt(r['median_random'])} (n = {r['n_random']}), {p_text(r['p_value'])}" for r in shown]
+    wins = [r for r in shown if r["median_bo"] != r["median_random"]
+            and (r["median_bo"] > r["median_random"]) == metric.higher_is_better]
+    clear = sum(r["p_value"] is not None and r["p_value"] < 0.05 for r in wins)
+    if not wins:
+        summary = "On first runs, the model's picks did not beat random ones on any budget compared."
+    else:
+        where = (f"{'every' if len(shown) > 1 else 'the'} budget compared" if len(wins) == len(shown)
+                 else f"{len(wins)} of {len(shown)} budgets compared")
+        summary = (f"On first runs, the model's picks had a better median {metric.field} than random ones on "
+                   f"{where} ({clear} of them with p < 0.05).")
+    return summary, f"Median {metric.field} of first runs, model vs random — " + "; ".join(parts) + "."
+
+
+def _top_sentence(k: int, n_bo_top: int, n_configs: int, n_bo: int, p: float | None) -> str:
+    if n_bo == 0:
+        return (f"The model proposed none of the {n_configs} configurations (BOHB samples at random until "
+                "it has enough results on a budget), so there is nothing to compare.")
+    if n_bo == n_configs:
+        return f"The model proposed all {n_configs} configurations: there are no random picks to compare with."
+    share_all = n_bo / n_configs
+    text = (f"{n_bo_top} of the top {k} {'was' if n_bo_top == 1 else 'were'} proposed by the model, while the model proposed "
+            f"{fmt.pct(share_all, 0)} of all {n_configs} configurations.")
+    if n_bo_top / k > share_all:
+        if p is not None and p < 0.05:
+            text += (f" More than its share: if the model's picks were no better than random ones, "
+                     f"this would happen with probability {fmt.pct(p, 0 if p >= 0.01 else 1)}.")
+        else:
+            text += f" More than its share, but with so few configurations that could be chance ({p_text(p)})."
+    else:
+        text += " The model did not place more than its share among the best here."
+    if k < 5:
+        text += f" (n = {k}: too few to conclude.)"
+    return text
+
+
+def build(run, options) -> Slide:
+    import altair as alt
+    from scipy.stats import hypergeom
+
+    metric = metric_for(run, options.get("metric", "auto"))
+    idx = options.index
+    configs = config_points(run, metric)
+    n_configs = len(configs)
+    n_bo = int((configs["origin"] == "BO").sum())
+    n_random = int((configs["origin"] == "random").sum())
+    k = top_count(options.get("top", 10), n_configs) if n_configs else 0
+    top = configs.head(k)
+    n_bo_top = int((top["origin"] == "BO").sum())
+    p = None
+    if k and 0 < n_bo < n_configs:
+        p = float(hypergeom.sf(n_bo_top - 1, n_configs, n_bo, k))
+    verdict = _top_sentence(k, n_bo_top, n_configs, n_bo, p) if n_configs else "No configuration has a result."
+
+    # First runs only: an evaluation whose sample type is random or BO is a configuration's first.
+    ok = run.ok[run.ok[metric.field].notna()]
+    first = ok[ok["sample_type"].isin(ORIGINS)][["sample_id", "budget", "sample_type", metric.field]].copy()
+    rows = per_budget(first, metric)
+    budget_summary, budget_details = _budget_sentences(rows, metric)
+
+    order, labels = budget_labels(first["budget"].unique()) if len(first) else ([], {})
+    first["budget_label"] = first["budget"].map(labels)
+    offset = {"random": 0.5, "BO": 1.5}
+    stats = box_stats(first, ["budget_label", "sample_type"], metric.field)
+    stats["offset"] = stats["sample_type"].map(offset)
+    sampled = sample_points(first, MAX_POINTS)
+    points = sampled.frame[["sample_id", "budget_label", "sample_type", metric.field]].copy()
+    points["jitter"] = jitter(len(points), points["sample_type"].map(offset).to_numpy(), spread=0.7)
+    y_domain, n_outside = zoom_domain(first[metric.field], stats)
+    present = set(configs["origin"]) | set(first["sample_type"])
+    color = sample_type_color(legend=alt.Legend(values=[t for t in SAMPLE_TYPE_ORDER if t in present], orient="top"))
+    left = strip_box(points, stats, x="budget_label", x_order=order, x_title="budget (first run of each pick)",
+                     metric=metric, color=color, width=min(140 * max(len(order), 1) + 60, 660), height=300,
+                     tooltip_extra=(alt.Tooltip("sample_type:N", title="sample type"),), y_domain=y_domain)
+    left = left.properties(title="Model-based (BO) versus random picks, first run")
+    right = _share_bars(configs, k, n_configs)
+    spec = alt.hconcat(left, right, spacing=50).resolve_scale(xOffset="independent").to_dict()
+
+    n_unknown = int((configs["origin"] == "promoted").sum())
+    caption = " ".join(s for s in (
+        "Left: each pick's first run (promoted re-runs left out); boxes: quartiles and median. Right: origin of "
+        f"the top and of all configurations (top = largest budget reached, then best {metric.field}, as "
+        "hpbandster's incumbent).",
+        sampled.note,
+        f"{n_outside:,} extreme evaluation(s) lie outside the drawn range." if n_outside else "",
+        f"{n_unknown} configuration(s) have no first-round evaluation in the data (e.g. a warm start): origin "
+        "unknown, counted as 'promoted'." if n_unknown else "",
+        crashed_note(run)) if s)
+    chart = Chart(id=f"s{idx}-sampling", spec=spec, caption=caption,
+                  state=f"Showing first runs per budget and the origin of the top {k} configurations.")
+    summary = f'<p class="small">{esc(budget_summary)} <strong>{esc(verdict)}</strong></p>'
+    notes = ("BOHB proposes some configurations from its model (BO) and the rest at random; each pick is "
+             "first run on its bracket's lowest budget. " + budget_details)
+    numbers = {
+        "metric": metric.field, "n_configs": n_configs, "n_bo": n_bo, "n_random": n_random,
+        "bo_share_all": n_bo / n_configs if n_configs else None,
+        "top_k": k, "n_bo_top": n_bo_top, "bo_share_top": n_bo_top / k if k else None,
+        "p_value": p, "per_budget": [{key: number(v) if key == "budget" else plain(v) for key, v in r.items()} for r in rows],
+        "verdict": verdict,
+    }
+    picks = "was its pick" if n_bo_top == 1 else "were its picks"
+    title = options.title or (f"Did the model help? {n_bo_top} of the top {k} {picks}" if n_bo
+                              else "Did the model help? It proposed no configuration")
+    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(summary)), notes=notes,
+                 numbers={KIND: numbers})
+
+
+def _share_bars(configs: pd.DataFrame, k: int, n_configs: int):
+    import altair as alt
+
+    groups = [(f"top {k}", configs.head(k)), (f"all {n_configs}", configs)]
+    rows = []
+    for name, g in groups:
+        counts = g["origin"].value_counts()
+        for st in SAMPLE_TYPE_ORDER:
+            c = int(counts.get(st, 0))
+            if c:
+                rows.append({"group": name, "sample_type": st, "count": c,
+                             "share": round(c / len(g), 4), "order": SAMPLE_TYPE_ORDER.index(st),
+                             "label": f"{fmt.pct(c / len(g), 0)} ({c})"})
+    df = pd.DataFrame(rows)
+    base = alt.Chart(df).encode(
+        y=alt.Y("group:N", sort=[g for g, _ in groups], title=None),
+        x=alt.X("share:Q", stack="zero", title="share of configurations", axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[0, 1])),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("group:N", title="configurations"), alt.Tooltip("sample_type:N", title="origin"),
+                 alt.Tooltip("count:Q", title="count"), alt.Tooltip("share:Q", title="share", format=".1%")])
+    bars = base.mark_bar().encode(color=sample_type_color(legend=None))
+    text = base.mark_text(dx=-4, align="right", fontSize=11).encode(
+        text="label:N", x=alt.X("share_end:Q"))
+    # Label at the end of each stacked segment: compute the running sum in Vega-Lite.
+    text = text.transform_window(share_end="sum(share)", sort=[alt.SortField("order")], groupby=["group"])
+    return alt.layer(bars, text).properties(width=320, height=150, title="Where did the top configurations come from?")

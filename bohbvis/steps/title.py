@@ -1,0 +1,59 @@
+"""The title slide: the deck's title, subtitle, author and date, and one line of facts about the run.
+
+The loader fills `title`, `subtitle`, `author` and `date` from the story's deck-level keys when
+the step does not set them, so `- kind: title` alone is a complete title slide.
+
+Numbers (`title.<name>`): facts (the fact line as text).
+"""
+
+from __future__ import annotations
+
+from ..model import format as fmt
+from ..model.run import Run
+from ..story.model import StepOptions
+from ..story.options import Bool, Str
+from ._base import Html, Slide, UserText
+from ._html import esc
+
+KIND = "title"
+DESCRIPTION = "The title slide: title, subtitle, author, date and a one-line summary of the run."
+OPTIONS = {
+    "subtitle": Str(doc="Shown under the title (default: the story's subtitle)."),
+    "author": Str(doc="Who presents (default: the story's author)."),
+    "date": Str(doc="When (default: the story's date)."),
+    "facts": Bool(doc="Show one line of facts about the run (evaluations, brackets, budgets).", default=True),
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{fmt.integer(n)} {word}{'' if n == 1 else 's'}"
+
+
+def fact_line(run: Run) -> str:
+    """'BOHB run · 561 evaluations · 15 brackets · budgets 1–81' (crashes added when there are any)."""
+    parts = ["BOHB run", _plural(run.n_evaluations, "evaluation"), _plural(len(run.brackets), "bracket")]
+    if len(run.budgets) > 1:
+        parts.append(f"budgets {fmt.budget(run.min_budget)}–{fmt.budget(run.max_budget)}")
+    else:
+        parts.append(f"budget {fmt.budget(run.max_budget)}")
+    if run.n_crashed:
+        parts.append(f"{fmt.integer(run.n_crashed)} crashed")
+    return " · ".join(parts)
+
+
+def build(run: Run, options: StepOptions) -> Slide:
+    facts = fact_line(run)
+    blocks: list = [UserText()]
+    byline = " · ".join(str(v) for v in (options.get("author"), options.get("date")) if v)
+    if byline:
+        blocks.append(Html(f'<p class="byline">{esc(byline)}</p>'))
+    if options.get("facts", True):
+        blocks.append(Html(f'<p class="facts-line">{esc(facts)}</p>'))
+    return Slide(
+        kind=KIND,
+        title=options.title or "",
+        subtitle=options.get("subtitle") or "",
+        blocks=tuple(blocks),
+        layout="title",
+        numbers={KIND: {"facts": facts}},
+    )

@@ -1,0 +1,159 @@
+"""Story + run -> the deck's final slides: build every step, then fill in the story's own text.
+
+Two passes, because any slide may quote any step's numbers ({{ sampling.share_bo | pct }} on the
+title slide): first every step builds its slide (and its `numbers`), then the story's `title`,
+`text` and `notes` are templated with the numbers of the whole deck and put on the slides.
+Errors of both passes are collected, so one run of `bohbvis build` reports all of them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Mapping
+
+from ..errors import BohbvisError, Problem
+from ..model.summary import summary
+from . import template
+from .grammar import COLUMN_BREAK, STEP_FIELDS
+from .model import Place, StepSpec, Story
+
+# Why a root is empty, for an error that explains instead of printing nothing.
+NO_BEST = ("the run has no best configuration (no evaluation on the largest budget returned a loss), "
+           "so there is nothing to quote.")
+
+
+def run_context(run) -> dict[str, Any]:
+    """What `{{ run.… }}` and `{{ best.… }}` can quote: `bohbvis inspect --json`, plus counts."""
+    facts = summary(run)
+    best = facts.pop("best")
+    facts["n_brackets"] = len(run.brackets)
+    facts["n_hyperparameters"] = len(run.space)
+    return {"run": facts, "best": best}
+
+
+def deck_context(run, slides) -> dict[str, Any]:
+    """run + best + every slide's numbers (each namespaced by its step, e.g. `brackets`).
+
+    When two steps publish the same namespace the first one wins for the other slides; a slide's
+    own text always sees its own numbers (see `slide_context`)."""
+    context = run_context(run)
+    for slide in slides:
+        for name, values in (slide.numbers or {}).items():
+            _merge(context, name, values)
+    return context
+
+
+def slide_context(context: Mapping[str, Any], slide) -> dict[str, Any]:
+    own = dict(context)
+    for name, values in (slide.numbers or {}).items():
+        if name in ("run", "best") and isinstance(own.get(name), Mapping) and isinstance(values, Mapping):
+            own[name] = {**values, **own[name]}  # the run's facts keep their meaning
+        else:
+            own[name] = values
+    return own
+
+
+def _merge(context: dict, name: str, values: Any) -> None:
+    if name not in context:
+        context[name] = values
+    elif isinstance(context[name], Mapping) and isinstance(values, Mapping):
+        # e.g. the `best` step's numbers join the run's best: the run's facts win on a clash
+        context[name] = {**values, **context[name]}
+    elif context[name] is None and name == "best":
+        context[name] = values
+
+
+def slides_from_story(story: Story, run, steps_module) -> list:
+    """Build every step (`steps_module.build(run, options)`), then template and place the text."""
+    problems: list[Problem] = []
+    built = []
+    for spec in story.steps:
+        try:
+            built.append(steps_module.build(run, spec.options))
+        except BohbvisError as e:
+            problems.extend(_locate(p, story, spec) for p in e.problems)
+            built.append(None)
+    if problems:
+        raise BohbvisError(*problems)
+    context = deck_context(run, built)
+    missing = {"best": NO_BEST}
+    slides = []
+    for spec, slide in zip(story.steps, built):
+        own = slide_context(context, slide)
+        try:
+            slides.append(_with_story_text(slide, spec, own, missing, story))
+        except BohbvisError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise BohbvisError(*problems)
+    return slides
+
+
+def _with_story_text(slide, spec: StepSpec, context, missing, story: Story):
+    """The slide with the story's templated title, text (at its UserText blocks) and notes."""
+    from ..steps._base import Markdown, UserText  # the block types (story imports steps only here)
+
+    problems: list[Problem] = []
+
+    def fill(key: str) -> str | None:
+        text = getattr(spec.options, key)
+        if text is None:
+            return None
+        try:
+            return template.render(text, context, missing)
+        except template.TemplateError as e:
+            start = spec.key_places.get(key) or spec.place
+            place = start.within(*template.line_col(text, e.offset)) if start else None
+            problems.append(_problem(story, place, spec.key_path(key), e.message, e.allowed, e.hint))
+            return None
+
+    title, text, notes = fill("title"), fill("text"), fill("notes")
+    if problems:
+        raise BohbvisError(*problems)
+    changes: dict[str, Any] = {}
+    if title is not None:
+        changes["title"] = title
+    if notes and notes.strip():
+        changes["notes"] = "\n\n".join(n.strip() for n in (slide.notes, notes) if n and n.strip())
+    slots = [i for i, b in enumerate(slide.blocks) if isinstance(b, UserText)]
+    blocks = list(slide.blocks)
+    if text is not None and text.strip():
+        parts = split_columns(text, max(len(slots), 1))
+        made = [Markdown(p, fragments=spec.options.fragments) for p in parts]
+        if slots:
+            for i, block in zip(slots, made):
+                blocks[i] = block
+        else:
+            blocks = made + blocks
+    # A UserText the story left empty is dropped: the renderer never sees a placeholder.
+    changes["blocks"] = tuple(b for b in blocks if not isinstance(b, UserText))
+    return dataclasses.replace(slide, **changes)
+
+
+def split_columns(text: str, n: int) -> list[str]:
+    """The text in `n` parts, split at lines that are exactly `---` (the last part keeps the rest)."""
+    if n <= 1:
+        return [text]
+    parts = COLUMN_BREAK.split(text, maxsplit=n - 1)
+    return [p.strip("\n") for p in parts]
+
+
+def _locate(p: Problem, story: Story, spec: StepSpec) -> Problem:
+    """A step's error, placed in the story: file:line:col of the step (or of the key it names)."""
+    if p.file is not None:
+        return p  # the step already pointed at a file of its own (e.g. a theme or data file)
+    key = p.key
+    first = re.split(r"[.\[]", key)[0] if key else ""
+    if key and first not in spec.options.values and first not in STEP_FIELDS:
+        # A key that is not one of the step's (e.g. a data column): keep it in the message.
+        message, key = f"{key}: {p.message}", None
+    else:
+        message = p.message
+    return _problem(story, spec.place_of(key), spec.key_path(key), message, p.allowed, p.hint)
+
+
+def _problem(story: Story, place: Place | None, key: str, message: str, allowed, hint) -> Problem:
+    return Problem(message, file=str(story.path) if story.path else None,
+                   line=place.line if place else None, column=place.column if place else None,
+                   key=key, allowed=allowed, hint=hint)

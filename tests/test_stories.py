@@ -1,0 +1,54 @@
+"""Every story in stories/ builds, on the demo run and on every real fixture run (like typer's
+docs_src tests), and two builds of the same story are byte-identical."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bohbvis import api
+from bohbvis.builtin import builtin_stories
+from bohbvis.render.html import render_html
+from testdata import FIXTURE_RUNS, HPB, SEED_CSV
+
+STORIES = sorted(builtin_stories())
+RUNS = ["demo", *FIXTURE_RUNS, "seed"]
+
+
+def _source(name):
+    return "demo" if name == "demo" else SEED_CSV if name == "seed" else HPB / name
+
+
+def test_shipped_stories_exist():
+    assert {"advisor", "newcomer"} <= set(STORIES)
+
+
+@pytest.mark.parametrize("run_name", RUNS)
+@pytest.mark.parametrize("story", STORIES)
+def test_story_builds_on_every_run(story, run_name):
+    run = api.load(_source(run_name))
+    deck = api.make_deck(story, data=run)
+    html = render_html(deck)
+    sections = re.findall(r'<section class="slide[^"]*" data-kind="([a-z_]+)"', html)
+    assert sections == [s.options.kind for s in deck.story.steps]
+    # Text quoted numbers, never the template syntax, reaches the deck.
+    assert "{{" not in html.split("<script", 1)[0]
+    for slide in deck.slides:
+        assert slide.title and "{{" not in slide.title
+
+
+def test_same_story_twice_is_byte_identical(tmp_path):
+    a = api.build("advisor", out=tmp_path / "a.html").read_bytes()
+    b = api.build("advisor", out=tmp_path / "b.html").read_bytes()
+    assert a == b
+
+
+def test_story_numbers_come_from_the_run():
+    """The advisor deck's overview title quotes the run's own counts (demo vs another run)."""
+    demo = api.make_deck("advisor")
+    other = api.make_deck("advisor", data=HPB / "hpbandster_example_5_mnist")
+    t_demo = demo.slides[1].title
+    t_other = other.slides[1].title
+    assert f"{demo.run.n_evaluations:,}" in t_demo and f"{other.run.n_evaluations:,}" in t_other
+    assert t_demo != t_other
