@@ -83,12 +83,24 @@ def convert(
     typer.echo(f"wrote {output} ({r.n_evaluations} evaluations)")
 
 
+def _make_deck(story, data, format, metric, theme):
+    """The deck both `build` and `export` start from; the run's warnings go to stderr."""
+    from . import api
+
+    deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
+    _warn(deck.run.warnings)
+    return deck
+
+
+ThemeOpt = typer.Option(None, "--theme", help="A built-in theme (light, dark) or a theme .css file.")
+
+
 @app.command()
 def build(
     story: Optional[str] = StoryArg,
     data: Optional[str] = DataOpt,
     output: Path = typer.Option(Path("deck.html"), "-o", "--output", help="The HTML file to write."),
-    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme (light, dark) or a theme .css file."),
+    theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
 ) -> None:
@@ -96,8 +108,7 @@ def build(
     from . import api
 
     try:
-        deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
-        _warn(deck.run.warnings)
+        deck = _make_deck(story, data, format, metric, theme)
         path = api.write_html(deck, output)
     except BohbvisError as e:
         _fail(e)
@@ -133,17 +144,15 @@ def export(
     scale: float = typer.Option(1.0, "--scale", min=0.25, max=8.0, help="PNG resolution: 1 = 1280×720 pixels."),
     notes: bool = typer.Option(False, "--notes", help="Add the speaker notes under each slide."),
     charts: Optional[Path] = typer.Option(None, "--charts", help="Also write every chart alone into this folder (SVG, PNG, PDF)."),
-    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme (light, dark) or a theme .css file."),
+    theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
 ) -> None:
     """Export the deck as PDF or PNG pages, without a browser."""
-    from . import api
     from .export import export_deck
 
     try:
-        deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
-        _warn(deck.run.warnings)
+        deck = _make_deck(story, data, format, metric, theme)
         written = export_deck(deck, output, scale=scale, notes=notes, charts_dir=charts, progress=True)
     except BohbvisError as e:
         _fail(e)

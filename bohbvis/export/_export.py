@@ -81,9 +81,10 @@ class Pages:
 def build_pages(deck: Any, *, notes: bool = False, bar: Progress | None = None) -> Pages:
     """Charts drawn and fitted, fonts checked, pages laid out (no file written).
 
-    Layout runs once for the whole deck; only slides where that first layout shows a chart
-    that must be re-drawn smaller or a table that must be cut are laid out a second time,
-    and their pages replace the first ones.
+    1. Tables wider than a slide lose the columns that do not fit (measured alone: cheap).
+    2. The whole deck is laid out once, with every chart drawn by vl-convert as an SVG image.
+    3. Only slides where that layout shows a chart to re-draw smaller, a table to cut or
+       WeasyPrint's runt-line bug are laid out again; their pages replace the first ones.
     """
     from ..render.slide_html import deck_css
     from ..render.theme import load_theme
@@ -92,43 +93,43 @@ def build_pages(deck: Any, *, notes: bool = False, bar: Progress | None = None) 
     bar = bar or Progress(False)
     theme = load_theme(deck.theme, deck.theme_base)
     font_set = fonts.font_set()
-    slides = list(deck.slides)
-    placed = [(i, c) for i, s in enumerate(slides) for c in s.charts]
+    placed = [(i, c) for i, s in enumerate(deck.slides) for c in s.charts]
     family = fonts.chart_family(charts.spec_text(c for _, c in placed), font_set,
                                 fonts.css_families(theme.vega_config.get("font")))
     specs = {c.id: charts.export_spec(c.spec, theme.vega_config, family) for _, c in placed}
     keys = {c.id: str(n) for n, (_, c) in enumerate(placed)}  # chart id -> URL key on the page
 
-    # Charts are drawn on a worker thread while WeasyPrint lays out the pages (vl-convert
-    # releases the GIL); the layout waits for a chart only when it reaches its image.
-    drawing = _Drawing(placed, specs, slides, bar)
-    slides = [_table_under_chart(s) for s in slides]
-
+    natural: dict[str, str] = {}
+    served = _Served()
+    with bar.task("charts (vl-convert)", len(placed)) as t:
+        for i, chart in placed:
+            natural[chart.id] = _draw(chart, specs[chart.id], i, deck.slides[i])
+            served.add(keys[chart.id], natural[chart.id])
+            t.advance()
     # Relative url()s in a theme file resolve against the theme's folder.
     style = stylesheet(deck_css(theme) + _pages.export_css(notes=notes),
                        theme.path.parent if getattr(theme, "path", None) else deck.theme_base)
-    notes_html = _pages.notes_blocks(s.notes for s in slides) if notes else None
+    notes_html = _pages.notes_blocks(s.notes for s in deck.slides) if notes else None
     story = getattr(deck, "story", None)
+    slides = [_table_under_chart(s) for s in deck.slides]
 
-    def document(indices, chart_keys) -> str:
-        sections = [_section(slides[i], i, chart_keys) for i in indices]
-        return _pages.page_document(sections, [notes_html[i] for i in indices] if notes_html else None,
-                                    title=deck.title, lang=deck.lang, author=getattr(story, "author", None),
-                                    plain=[not slides[i].charts for i in indices], nudge=[i in nudged for i in indices])
+    def lay_out(indices, nudged=frozenset()):
+        html = _pages.page_document(
+            [_section(slides[i], i, keys) for i in indices],
+            [notes_html[i] for i in indices] if notes_html else None,
+            title=deck.title, lang=deck.lang, author=getattr(story, "author", None),
+            plain=[not slides[i].charts for i in indices], nudge=[i in nudged for i in indices])
+        return layout(html, deck.theme_base, served, style)
 
-    everything = range(len(slides))
-    nudged: set[int] = set()
-    served = _Served({keys[c.id]: c.id for _, c in placed}, drawing)
     with bar.task("pages (WeasyPrint)", 3) as t:
         slides = _fit_wide_tables(slides, lambda html: layout(html, deck.theme_base, {}, style))
         t.advance()
-        first = layout(document(everything, keys), deck.theme_base, served, style)
-        natural = drawing.results()  # raises the first chart that could not be drawn
-        fonts.check_coverage(_page_texts(slides, everything, keys, notes_html, natural), font_set)
+        fonts.check_coverage(_page_texts(slides, keys, notes_html, natural), font_set)
+        first = lay_out(range(len(slides)))
         t.advance()
         owners = _measure.pages_per_slide(first)
         nudged = _measure.runt_lines(first, owners)
-        redo: set[int] = set(nudged)
+        redo = set(nudged)
         for (i, k), fit in _measure.table_fits(first, owners).items():
             slides[i] = _cut_table(slides[i], k, fit)
             redo.add(i)
@@ -142,75 +143,38 @@ def build_pages(deck: Any, *, notes: bool = False, bar: Progress | None = None) 
                 keys[chart.id] += "-fit"
                 served.add(keys[chart.id], smaller[1])
                 redo.add(i)
-        document_out = first
-        if redo:
-            again = sorted(redo)
-            second = layout(document(again, keys), deck.theme_base, served, style)
-            # Pages keep their slide's anchor (slide-N), so both layouts map back to slides.
-            merged = [(o, n, p) for n, (o, p) in enumerate(zip(owners, first.pages)) if o not in redo]
-            merged += [(o, len(merged) + n, p) for n, (o, p) in
-                       enumerate(zip(_measure.pages_per_slide(second), second.pages))]
-            merged.sort(key=lambda item: item[:2])  # by slide, then page order within it
-            document_out = first.copy([p for _, _, p in merged])
-            owners = [o for o, _, _ in merged]
+        document, owners = (_replace_slides(first, owners, lay_out(sorted(redo), nudged)) if redo
+                            else (first, owners))
         t.advance()
     if not notes and len(owners) != len(slides):  # the CSS keeps each slide on one page
         raise RuntimeError(f"export layout: {len(owners)} pages for {len(slides)} slides")
-    for i, px in sorted(_measure.clipped_slides(document_out).items()):
+    for i, px in sorted(_measure.clipped_slides(document).items()):
         bar.warn(f"{_pages.slide_place(i, slides[i].title)}: the content is {px:.0f} px taller than "
                  f"the slide and is cut off at the bottom (as in the HTML deck); shorten it or split the slide.")
-    return Pages(document_out, tuple(owners), tuple((c, specs[c.id]) for _, c in placed), natural, family,
+    return Pages(document, tuple(owners), tuple((c, specs[c.id]) for _, c in placed), natural, family,
                  metadata_date(getattr(story, "date", None)))
 
 
-class _Drawing:
-    """The deck's charts drawn by vl-convert on one worker thread, in deck order."""
-
-    def __init__(self, placed, specs, slides, bar: Progress) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bohbvis-charts")
-        self._task = bar.task("charts (vl-convert)", len(placed))
-        progress = self._task.__enter__()
-
-        def draw(i, chart):
-            try:
-                return _draw(chart, specs[chart.id], i, slides[i])
-            finally:
-                progress.advance()
-
-        self._futures = {chart.id: self._pool.submit(draw, i, chart) for i, chart in placed}
-        self._pool.shutdown(wait=False)
-
-    def svg(self, chart_id: str) -> str:
-        return self._futures[chart_id].result()
-
-    def results(self) -> dict[str, str]:
-        try:
-            return {cid: f.result() for cid, f in self._futures.items()}
-        finally:
-            self._task.__exit__(None, None, None)
+def _replace_slides(first, owners: list[int], second) -> tuple[Any, list[int]]:
+    """`first` with the pages of the slides laid out again in `second` in their place.
+    Pages keep their slide's anchor (slide-N), so both layouts map back to slides."""
+    again = _measure.pages_per_slide(second)
+    merged = [(o, n, p) for n, (o, p) in enumerate(zip(owners, first.pages)) if o not in set(again)]
+    merged += [(o, len(owners) + n, p) for n, (o, p) in enumerate(zip(again, second.pages))]
+    merged.sort(key=lambda item: item[:2])  # by slide, then page order within it
+    return first.copy([p for _, _, p in merged]), [o for o, _, _ in merged]
 
 
 class _Served(dict):
-    """What pdf.layout serves at bohbvis-chart:KEY: the page version of each chart's SVG,
-    waiting for the worker when the layout gets to a chart before it is drawn."""
-
-    def __init__(self, chart_of_key: dict[str, str], drawing: _Drawing) -> None:
-        super().__init__()
-        self._chart_of_key, self._drawing = chart_of_key, drawing
+    """What pdf.layout serves at bohbvis-chart:KEY: the page version of each chart's SVG."""
 
     def add(self, key: str, svg: str) -> None:
         self[key] = charts.page_svg(svg)
 
-    def __missing__(self, key: str) -> str:
-        svg = charts.page_svg(self._drawing.svg(self._chart_of_key[key]))
-        self[key] = svg
-        return svg
 
-
-# On paper a table under a chart shows this many rows at most (then "… N more rows"): nothing
-# is brushed, so its rows are just the first ones, and the chart keeps the room.
+# On paper a table that follows a chart's selection, under that chart, shows this many rows
+# at most (then "… N more rows"): nothing is brushed, so its rows are just the first ones,
+# and the chart keeps the room. Tables that are the point of their slide (the top 5) keep theirs.
 ROWS_UNDER_CHART = 3
 
 
@@ -221,7 +185,7 @@ def _fit_wide_tables(slides: list, lay_out) -> list:
     wide = [(i, s) for i, s in enumerate(slides) if s.tables and s.layout in ("stack", "title")]
     if not wide:
         return slides
-    sections = [_section(s, i, {c.id: "" for c in s.charts}, only_tables=True) for i, s in wide]
+    sections = [_section(s, i, {}, only_tables=True) for i, s in wide]
     measured = lay_out(_pages.table_probe_document(sections))
     owners = _measure.pages_per_slide(measured)
     for (i, k), fit in _measure.table_fits(measured, owners).items():
@@ -237,7 +201,7 @@ def _table_under_chart(slide):
         return slide
     blocks, chart_above = [], False
     for block in slide.blocks:
-        if isinstance(block, Table) and chart_above and block.static_rows > ROWS_UNDER_CHART:
+        if isinstance(block, Table) and chart_above and block.follows and block.static_rows > ROWS_UNDER_CHART:
             block = replace(block, static_rows=ROWS_UNDER_CHART)
         chart_above |= isinstance(block, Chart)
         blocks.append(block)
@@ -294,10 +258,9 @@ def _draw(chart, spec, index: int, slide) -> str:
                            allowed="a Vega-Lite spec with inline data (an export never downloads data)") from None
 
 
-def _page_texts(slides, indices, keys, notes_html, svgs):
+def _page_texts(slides, keys, notes_html, svgs):
     """(slide place, the text its page shows): slide HTML, chart labels, exported notes."""
-    for i in indices:
-        slide = slides[i]
+    for i, slide in enumerate(slides):
         text = [_pages.visible_text(_section(slide, i, keys))] + [charts.svg_text(svgs[c.id]) for c in slide.charts]
         if notes_html is not None:
             text.append(_pages.visible_text(notes_html[i]))

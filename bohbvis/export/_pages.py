@@ -46,8 +46,9 @@ section.slide aside.notes {{ display: none; }}
 .chart-svg {{ position: relative; }}
 .chart-svg img.bv-chart {{ position: absolute; left: 0; top: 0; width: 100%; height: 100%;
   object-fit: scale-down; object-position: 50% 0; }}
-/* On paper a table under a chart shows its first rows only (the exporter keeps three):
-   it takes the room they need, the chart the rest (the deck splits the room evenly). */
+/* On paper a table under a chart takes the room its rows need (a table following the
+   chart's selection shows its first three rows only: nothing is brushed), the chart the rest;
+   the deck splits the room evenly. */
 .layout-stack .slide-body > figure.chart-block ~ .static-table {{ flex: 0 1 auto; }}
 /* Slides without charts need no flexible room (a table block has no border or background
    of its own, so filling the rest of the slide shows nothing): their body is laid out as

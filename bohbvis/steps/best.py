@@ -59,6 +59,8 @@ RANGES_WIDTH = 440
 PLOT_HEIGHT = 230
 ROW_HEIGHT = 32  # per hyperparameter in the ranges chart: a label, a track and choice names above it
 RANGES_EXTRA = 40  # the ranges chart has no x axis: it may use the height of the scatter's
+RANGES_DOMAIN = [-0.3, 1.75]  # x of the ranges chart: lower-end labels, the 0..1 track, upper ends, values
+VALUE_COLUMN = 1.42  # where the incumbent's values are written
 
 
 def top_k(run: Run, metric: Metric, k: int) -> pd.DataFrame:
@@ -131,7 +133,9 @@ def _short(x) -> str:
 def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.LayerChart:
     names, dots, ends, ticks, inactive = _range_frames(run, top, incumbent_id)
     height = int(min(PLOT_HEIGHT + RANGES_EXTRA, max(90, ROW_HEIGHT * len(names))))
-    x = alt.X("pos:Q", scale=alt.Scale(domain=[-0.3, 1.6], nice=False), axis=None)
+    # The track is 0..1; left of it the lower end, right of it the upper end ("0.0904 (log)")
+    # and then the incumbent's value, each with room enough not to run into the next.
+    x = alt.X("pos:Q", scale=alt.Scale(domain=RANGES_DOMAIN, nice=False), axis=None)
     y = alt.Y("hp:N", sort=names, title=None,
               axis=alt.Axis(ticks=False, domain=False, labelFontSize=13, labelPadding=8))
     track = (
@@ -173,8 +177,8 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
             layers.append(alt.Chart(inc[inc["pos"].notna()]).mark_point(shape="diamond", filled=True, size=150, opacity=1)
                           .encode(x=x, y=y, tooltip=tooltip))
             layers.append(
-                alt.Chart(inc.assign(col=1.3)).mark_text(align="left", fontWeight="bold", fontSize=12)
-                .encode(x=alt.X("col:Q", scale=alt.Scale(domain=[-0.3, 1.6], nice=False), axis=None), y=y,
+                alt.Chart(inc.assign(col=VALUE_COLUMN)).mark_text(align="left", fontWeight="bold", fontSize=12)
+                .encode(x=alt.X("col:Q", scale=alt.Scale(domain=RANGES_DOMAIN, nice=False), axis=None), y=y,
                         text="value:N")
             )
     return alt.layer(*layers).properties(

@@ -139,7 +139,7 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
     n_brackets = int(rounds["bracket"].nunique())
     # A column of 15 brackets is taller than the room the slide leaves the chart, and the
     # deck cannot shrink a legend: it would push the mean/max control out of the chart box.
-    columns = min(3, -(-n_brackets // LEGEND_ROWS))
+    columns = min(6, -(-n_brackets // LEGEND_ROWS))
     color = alt.Color("bracket:O", title="bracket",
                       legend=alt.Legend(orient="right", symbolType="stroke", columns=columns,
                                         rowPadding=3, columnPadding=10, symbolSize=60))
