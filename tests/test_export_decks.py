@@ -15,18 +15,6 @@ from bohbvis.render.deck import Deck
 from bohbvis.steps._base import Chart, Column, Html, Link, Markdown, Slide, Table
 from bohbvis.steps._html import esc
 
-ASSETS = Path(__file__).parent.parent / "bohbvis" / "render" / "assets"
-
-# Until the render engineer's deck.css lands, a minimal stand-in (test code only) so the
-# export machinery can be tested; with the real file present this does nothing.
-if not (ASSETS / "deck.css").exists():
-    import bohbvis.render.slide_html as _slide_html
-
-    _slide_html.asset = lambda name: (
-        "section.slide{padding:40px 50px;font-family:var(--font-body);color:var(--fg);background:var(--bg)}"
-        ".slide-title{font-size:40px;margin:0 0 20px}.chart-svg svg{max-width:100%;height:auto}"
-        "table{border-collapse:collapse;font-size:16px}td,th{padding:2px 8px}")
-
 
 def _metric(run) -> tuple[str, str]:
     return ("accuracy", "accuracy") if run.has_accuracy else ("loss", "loss (lower is better)")

@@ -4,7 +4,6 @@ links, embedded fonts, reproducible bytes. Page images go to the artifacts folde
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pypdf
