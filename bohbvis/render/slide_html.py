@@ -104,8 +104,10 @@ def _live_table(table: Table) -> str:
              if table.filterable else "")
     caption = f'<p class="table-caption">{render_inline(table.caption)}</p>' if table.caption else ""
     few = " few-rows" if len(table.rows) <= FEW_ROWS else ""
+    # A table nobody filters or brushes needs no tool bar: a bare "5 rows" line is noise.
+    quiet = " hidden" if not table.filterable and not table.follows else ""
     return (f'<div class="block table-block{few}" data-table-id="{esc(table.id)}">'
-            f'<div class="table-tools">{tools}<span class="table-status" aria-live="polite"></span></div>'
+            f'<div class="table-tools"{quiet}>{tools}<span class="table-status" aria-live="polite"></span></div>'
             f'<div class="table-scroll"><table class="data-table" id="table-{esc(table.id)}">'
             f'<thead><tr>{head}</tr></thead><tbody></tbody></table></div>{caption}</div>')
 
