@@ -81,7 +81,8 @@ class Pages:
 def build_pages(deck: Any, *, notes: bool = False, bar: Progress | None = None) -> Pages:
     """Charts drawn and fitted, fonts checked, pages laid out (no file written).
 
-    1. Tables wider than a slide lose the columns that do not fit (measured alone: cheap).
+    1. A probe measures the slides' headers (so the layout needs no grid to size bodies) and
+       tables wider than a slide lose the columns that do not fit (measured alone: cheap).
     2. The whole deck is laid out once, with every chart drawn by vl-convert as an SVG image.
     3. Only slides where that layout shows a chart to re-draw smaller, a table to cut or
        WeasyPrint's runt-line bug are laid out again; their pages replace the first ones.
@@ -112,19 +113,22 @@ def build_pages(deck: Any, *, notes: bool = False, bar: Progress | None = None) 
     notes_html = _pages.notes_blocks(s.notes for s in deck.slides) if notes else None
     story = getattr(deck, "story", None)
     slides = [_table_under_chart(s) for s in deck.slides]
+    section = _Sections(slides, keys)
 
     def lay_out(indices, nudged=frozenset()):
         html = _pages.page_document(
-            [_section(slides[i], i, keys) for i in indices],
+            [section(i) for i in indices],
             [notes_html[i] for i in indices] if notes_html else None,
             title=deck.title, lang=deck.lang, author=getattr(story, "author", None),
-            plain=[not slides[i].charts for i in indices], nudge=[i in nudged for i in indices])
+            plain=[not slides[i].charts for i in indices], nudge=[i in nudged for i in indices],
+            rows=[_pages.body_rows(slides[i]) for i in indices],
+            body_heights=[body_heights.get(i) for i in indices])
         return layout(html, deck.theme_base, served, style)
 
     with bar.task("pages (WeasyPrint)", 3) as t:
-        slides = _fit_wide_tables(slides, lambda html: layout(html, deck.theme_base, {}, style))
+        body_heights = _probe(slides, lambda html: layout(html, deck.theme_base, {}, style))
         t.advance()
-        fonts.check_coverage(_page_texts(slides, keys, notes_html, natural), font_set)
+        fonts.check_coverage(_page_texts(slides, section, notes_html, natural), font_set)
         first = lay_out(range(len(slides)))
         t.advance()
         owners = _measure.pages_per_slide(first)
@@ -165,6 +169,23 @@ def _replace_slides(first, owners: list[int], second) -> tuple[Any, list[int]]:
     return first.copy([p for _, _, p in merged]), [o for o, _, _ in merged]
 
 
+class _Sections:
+    """slide_html of slide i with its current chart keys, rendered once per (slide, keys):
+    the font check and the layouts show the same sections (a static table's HTML alone
+    costs ~10 ms: its number columns are checked over all rows)."""
+
+    def __init__(self, slides: list, keys: dict[str, str]) -> None:
+        self.slides, self.keys, self.done = slides, keys, {}
+
+    def __call__(self, i: int) -> str:
+        slide = self.slides[i]
+        keys = tuple(self.keys[c.id] for c in slide.charts)
+        hit = self.done.get(i)
+        if hit is None or hit[0] is not slide or hit[1] != keys:
+            hit = self.done[i] = (slide, keys, _section(slide, i, self.keys))
+        return hit[2]
+
+
 class _Served(dict):
     """What pdf.layout serves at bohbvis-chart:KEY: the page version of each chart's SVG."""
 
@@ -178,20 +199,22 @@ class _Served(dict):
 ROWS_UNDER_CHART = 3
 
 
-def _fit_wide_tables(slides: list, lay_out) -> list:
-    """Tables wider than the slide lose the columns that do not fit, before the slides are
-    laid out (so that needs no second layout): every table is laid out alone, at the width
-    it gets on a stacked slide, in a small document of its own."""
-    wide = [(i, s) for i, s in enumerate(slides) if s.tables and s.layout in ("stack", "title")]
-    if not wide:
-        return slides
-    sections = [_section(s, i, {}, only_tables=True) for i, s in wide]
+def _probe(slides: list, lay_out) -> dict[int, float]:
+    """Before the slides are laid out, one small document measures what that layout needs
+    (so it needs no second pass): tables wider than the slide lose the columns that do not
+    fit (each table alone, at the width it gets on a stacked slide), and every stacked
+    slide's header is measured, which gives its body's height: {slide: body height}."""
+    probed = [(i, s) for i, s in enumerate(slides) if s.layout == "stack" or (s.tables and s.layout == "title")]
+    if not probed:
+        return {}
+    sections = [_pages.widest_rows(_section(s, i, {}, only_tables=True)) for i, s in probed]
     measured = lay_out(_pages.table_probe_document(sections))
     owners = _measure.pages_per_slide(measured)
     for (i, k), fit in _measure.table_fits(measured, owners).items():
         if fit.columns is not None:
             slides[i] = _cut_table(slides[i], k, _measure.TableFit(None, fit.columns))
-    return slides
+    return {i: h for i, h in _measure.body_heights(measured, owners, _pages.PAGE_HEIGHT).items()
+            if slides[i].layout == "stack"}
 
 
 def _table_under_chart(slide):
@@ -214,6 +237,9 @@ def _section(slide, index: int, chart_keys: dict[str, str], only_tables: bool = 
 
     if only_tables:
         slide = replace(slide, blocks=tuple(b for b in slide.blocks if isinstance(b, Table)))
+    # A page never shows the slide's <aside class="notes"> (--notes prints them in a band of
+    # their own): left out, WeasyPrint parses and styles fewer elements.
+    slide = replace(slide, notes="")
     images = {c.id: _pages.chart_image(chart_keys[c.id], c.caption or c.id) for c in slide.charts}
     return slide_html(slide, index=index, static=True, chart_svgs=images)
 
@@ -258,10 +284,10 @@ def _draw(chart, spec, index: int, slide) -> str:
                            allowed="a Vega-Lite spec with inline data (an export never downloads data)") from None
 
 
-def _page_texts(slides, keys, notes_html, svgs):
+def _page_texts(slides, section, notes_html, svgs):
     """(slide place, the text its page shows): slide HTML, chart labels, exported notes."""
     for i, slide in enumerate(slides):
-        text = [_pages.visible_text(_section(slide, i, keys))] + [charts.svg_text(svgs[c.id]) for c in slide.charts]
+        text = [_pages.visible_text(section(i))] + [charts.svg_text(svgs[c.id]) for c in slide.charts]
         if notes_html is not None:
             text.append(_pages.visible_text(notes_html[i]))
         yield _pages.slide_place(i, slide.title), " ".join(text)

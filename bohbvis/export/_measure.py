@@ -86,6 +86,20 @@ def table_fits(document, owners: list[int]) -> dict[tuple[int, int], TableFit]:
     return fits
 
 
+def body_heights(document, owners: list[int], page_height: float) -> dict[int, float]:
+    """{slide: px} in a probe document (slides of natural height): the height a stacked
+    slide's body gets on its page, the slide's content box less its header's margin box."""
+    out: dict[int, float] = {}
+    for p, page in enumerate(document.pages):
+        for box in _descendants(page._page_box):
+            if "slide" in _classes(box) and box.element.tag == "section":
+                header = next((c for c in box.children if "slide-header" in _classes(c)), None)
+                frame = box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
+                out[owners[p]] = page_height - frame - (header.margin_height() if header is not None else 0.0)
+                break
+    return out
+
+
 def _rows_that_fit(block, body) -> int | None:
     """Rows to keep so that the table ends inside its block and, when the slide body is laid
     out as plain blocks (no flexible room), everything ends inside the body."""
