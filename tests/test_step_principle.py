@@ -77,7 +77,7 @@ def test_cycle_shows_the_last_complete_cycle_and_summarizes_all():
     cells, _arrows, shares = _datasets(slide)
     assert sorted({c["bracket"] for c in cells}) == sorted(f"bracket {i}" for i in n["shown"])
     # the summary view covers every bracket, warm start included
-    assert {s["bracket"] for s in shares} == {b.bracket for b in run.brackets}
+    assert {s["bracket_label"] for s in shares} == {f"bracket {b.bracket}" for b in run.brackets}
     assert "(all 16 brackets)" in slide.charts[0].caption
     mnist = principle.build(load("hpbandster_example_5_mnist"), opts("principle")).numbers["principle"]
     assert mnist["shown"] == [12, 13, 14]  # 16 brackets of 3: cycles 0..4 complete, 15 alone

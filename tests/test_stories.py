@@ -52,3 +52,26 @@ def test_story_numbers_come_from_the_run():
     t_other = other.slides[1].title
     assert f"{demo.run.n_evaluations:,}" in t_demo and f"{other.run.n_evaluations:,}" in t_other
     assert t_demo != t_other
+
+
+def test_stories_build_on_a_run_with_thousands_of_brackets(tmp_path):
+    """A 30,000-evaluation run (about 800 brackets, made by replaying the demo's iterations):
+    every chart stays within the deck's point budget and the deck stays small."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from synth import write_big_run
+
+    from bohbvis.load import demo_path
+
+    run = api.load(write_big_run(demo_path(), tmp_path / "big", 30_000))
+    assert len(run.brackets) > 40
+    for story in STORIES:
+        deck = api.make_deck(story, data=run)
+        html = render_html(deck)
+        assert len(html) < 8_000_000
+        principle = next(s for s in deck.slides if s.kind == "principle")
+        assert "in groups of consecutive brackets" in principle.charts[0].caption
+        brackets = next(s for s in deck.slides if s.kind == "brackets")
+        assert f"of the run's {len(run.brackets):,} brackets" in brackets.charts[0].caption

@@ -109,6 +109,24 @@ def numbers(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame) -> dict:
     }
 
 
+# More lines than this are a tangle (and, with thousands of brackets, more data than a deck
+# should carry): the chart then draws this many brackets spread evenly over the run, the best
+# bracket always among them. The numbers and the text still count every bracket.
+MAX_LINES = 40
+
+
+def drawn_brackets(rounds: pd.DataFrame, best_bracket: int | None) -> tuple[pd.DataFrame, str]:
+    ids = sorted(rounds["bracket"].unique())
+    if len(ids) <= MAX_LINES:
+        return rounds, ""
+    keep = {ids[int(i)] for i in np.linspace(0, len(ids) - 1, MAX_LINES - 1).round()}
+    if best_bracket is not None:
+        keep.add(best_bracket)
+    note = (f"Lines: {len(keep)} of the run's {len(ids):,} brackets, spread evenly over the run "
+            "(with the best one); the counts above use all of them.")
+    return rounds[rounds["bracket"].isin(keep)], note
+
+
 def _jitter(df: pd.DataFrame) -> np.ndarray:
     """A deterministic spread in [-0.35, 0.35] from the trial number (golden-ratio sequence), so
     points at one budget do not sit on top of each other and the output stays byte-identical."""
@@ -236,10 +254,12 @@ def build(run: Run, options: StepOptions) -> Slide:
     agg = "mean" if agg_opt == "mean" else metric.best_agg
     rounds = per_round(run, metric)
     n = numbers(run, metric, agg, rounds)
-    spec, sampled = _charts(run, metric, agg, rounds, options.get("x", "round"))
+    drawn, lines_note = drawn_brackets(rounds, n["best_bracket"])
+    spec, sampled = _charts(run, metric, agg, drawn, options.get("x", "round"))
     chart_id = f"s{options.index}-brackets"
 
-    caption_bits = [note for note in (_caption_fact(n, metric), sampled.note, crashed_note(run)) if note]
+    caption_bits = [note for note in (_caption_fact(n, metric), lines_note, sampled.note, crashed_note(run))
+                    if note]
     agg_word = "mean" if agg == "mean" else ("maximum" if agg == "max" else "minimum")
     state = (
         f"Showing the {agg_word} {metric.field} per round; the deck can switch to the "

@@ -160,13 +160,34 @@ def _arrows(run: Run, shown: list[BracketSummary]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["bracket", "x", "x2", "advanced", "text", "from_budget", "to_budget"])
 
 
+# Above this many brackets the share chart shows groups of consecutive brackets instead: a run
+# with thousands of brackets must not put thousands of bars (and rows of data) in the deck.
+MAX_SHARE_ROWS = 40
+
+
+def bracket_groups(run: Run) -> dict[int, str]:
+    """Bracket id -> its row label in the share chart ("bracket 3", or "brackets 0–24")."""
+    ids = [b.bracket for b in run.brackets]
+    if len(ids) <= MAX_SHARE_ROWS:
+        return {b: f"bracket {b}" for b in ids}
+    size = -(-len(ids) // MAX_SHARE_ROWS)
+    out = {}
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        label = f"brackets {chunk[0]}–{chunk[-1]}"
+        out.update({b: label for b in chunk})
+    return out
+
+
 def _new_configs(run: Run) -> pd.DataFrame:
-    """New configurations (random or BO; promoted ones are not new) per bracket and type."""
+    """New configurations (random or BO; promoted ones are not new) per bracket (group) and type."""
     t = run.table[run.table["sample_type"] != "promoted"]
-    g = t.groupby(["bracket", "sample_type"]).size().reset_index(name="count")
-    g["bracket_label"] = "bracket " + g["bracket"].astype(str)
-    g["total"] = g.groupby("bracket")["count"].transform("sum")
-    return g.sort_values(["bracket", "sample_type"], kind="stable")
+    labels = bracket_groups(run)
+    g = (t.assign(bracket_label=t["bracket"].map(labels), first=t["bracket"])
+         .groupby(["bracket_label", "sample_type"], sort=False)
+         .agg(count=("bracket", "size"), first=("first", "min")).reset_index())
+    g["total"] = g.groupby("bracket_label")["count"].transform("sum")
+    return g.sort_values(["first", "sample_type"], kind="stable").drop(columns="first")
 
 
 # --- charts -----------------------------------------------------------------------------------
@@ -240,8 +261,9 @@ def _detail_chart(run: Run, shown: list[BracketSummary]) -> alt.LayerChart:
 
 def _share_chart(run: Run, shown: list[BracketSummary]) -> alt.Chart:
     data = _new_configs(run)
-    order = [f"bracket {b.bracket}" for b in run.brackets]
-    shown_labels = [f"bracket {b.bracket}" for b in shown]
+    labels = bracket_groups(run)
+    order = list(dict.fromkeys(labels[b.bracket] for b in run.brackets))
+    shown_labels = sorted({labels[b.bracket] for b in shown})
     height = _detail_height(shown)  # same as the detail view: labels thin out, rows do not grow
     return (
         alt.Chart(data)
@@ -251,7 +273,7 @@ def _share_chart(run: Run, shown: list[BracketSummary]) -> alt.Chart:
             x=alt.X("count:Q", stack="normalize", title="new configurations: random | BO",
                     axis=alt.Axis(format="%")),
             y=alt.Y("bracket_label:N", sort=order, title=None,
-                    axis=alt.Axis(labelFontSize=10 if len(run.brackets) > 10 else 12, labelOverlap="greedy")),
+                    axis=alt.Axis(labelFontSize=10 if len(order) > 10 else 12, labelOverlap="greedy")),
             color=sample_type_color(legend=None),
             order=alt.Order("sample_type_rank:Q"),
             opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.45)),
@@ -381,7 +403,9 @@ def build(run: Run, options: StepOptions) -> Slide:
     caption = (
         f"Left: brackets {', '.join(str(i) for i in n['shown'])}; each round keeps the best 1/eta for the next, "
         f"larger budget. Right: where each bracket's new configurations came from"
-        + (f" (all {len(run.brackets)} brackets)." if rest else ".")
+        + (f" (all {len(run.brackets):,} brackets"
+           + (", in groups of consecutive brackets)." if len(run.brackets) > MAX_SHARE_ROWS else ").")
+           if rest else ".")
         + " Bar length grows with √n; labels give n."
         + (f" {run.n_crashed} crashed evaluations are counted in n." if run.n_crashed else "")
     )
