@@ -33,7 +33,8 @@ CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 
 HELP = (
     ("→ ↓ Space N PgDn", "next (fragment or slide)"), ("← ↑ P PgUp Shift+Space", "previous"),
     ("Home / End", "first / last slide"), ("O or Esc", "overview (click a slide to go there)"),
-    ("S", "speaker view: notes, timer, next slide"), ("F", "fullscreen"), ("B or .", "black screen"),
+    ("G", "go to a slide by number"), ("S", "speaker view: notes, timer, next slide"), ("F", "fullscreen"),
+    ("B or .", "black screen"),
     ("?", "this help"),
 )
 

@@ -163,6 +163,34 @@ function help(on) {
   return !el.hidden;
 }
 
+/** `g`: a small box to type a slide number into (1-based, as the slide numbers read); Enter goes. */
+function jumpTo() {
+  const box = document.createElement("input");
+  box.className = "jump-to";
+  box.type = "text";
+  box.inputMode = "numeric";
+  box.placeholder = "Go to slide 1\u2013" + COUNT;
+  box.setAttribute("aria-label", "Go to slide number");
+  // Removing a focused element fires blur, whose handler would remove it again: close once.
+  let closed = false;
+  const close = () => { if (!closed) { closed = true; box.remove(); } };
+  box.addEventListener("keydown", (e) => {
+    e.stopPropagation(); // the deck's keys do not apply while typing here
+    if (e.key === "Enter") {
+      const n = parseInt(box.value, 10);
+      close();
+      if (n >= 1) go(Math.min(n, COUNT) - 1);
+      e.preventDefault();
+    } else if (e.key === "Escape") {
+      close();
+      e.preventDefault();
+    }
+  });
+  box.addEventListener("blur", close);
+  document.body.appendChild(box);
+  box.focus();
+}
+
 function togglePause() {
   ROOT.classList.toggle("paused");
 }
@@ -207,6 +235,7 @@ function onKey(e) {
     case "b": case "B": case ".": togglePause(); break;
     case "?": help(); break;
     case "s": case "S": openSpeakerView(); break;
+    case "g": case "G": jumpTo(); break;
     default: handled = false;
   }
   if (handled) e.preventDefault();
