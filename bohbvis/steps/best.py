@@ -11,7 +11,9 @@ Numbers (`best.<name>`): metric, k, n_top (≤ k), max_budget, n_at_max_budget, 
 {sample_id, config_id, bracket, round, budget, loss, accuracy, sample_type, origin, value,
 config: {name: value}}, top (list of {rank, sample_id, config_id, value, origin}),
 top_origin_counts ({random, BO, unknown}), top_bo_share (0..1), incumbent_is_top (the
-incumbent ranks first by the metric too), n_crashed.
+incumbent ranks first by the metric too), n_crashed, next_ranges (per hyperparameter: the range or
+the choices the top k used — {name, type, lower, upper, log, choices, share_of_range}) and
+next_space (the same as one sentence, for "what to change in the next run").
 """
 
 from __future__ import annotations
@@ -279,7 +281,50 @@ def numbers(run: Run, metric: Metric, k: int, top: pd.DataFrame) -> dict:
         "top_bo_share": float(counts.get("BO", 0)) / len(top) if len(top) else None,
         "incumbent_is_top": bool(inc is not None and len(top) and top.iloc[0]["sample_id"] == inc["sample_id"]),
         "n_crashed": run.n_crashed,
+        "next_ranges": (ranges := next_ranges(run, top)),
+        "next_space": next_space_sentence(ranges),
     }
+
+
+def next_ranges(run: Run, top: pd.DataFrame) -> list[dict]:
+    """What the top configurations used, per hyperparameter: a starting point for the next search
+    space. Numeric: [min, max] of their values and how much of the searched range that is (on the
+    log scale where the space is log); choices: the ones they picked, in the space's order."""
+    out = []
+    for hp in run.space:
+        values = top[hp.column].dropna() if hp.column in top else pd.Series(dtype=float)
+        if values.empty:
+            continue  # inactive in every top configuration (a conditional) — nothing to narrow
+        item: dict = {"name": hp.name, "type": hp.type}
+        if hp.is_numeric:
+            lo, hi = float(values.min()), float(values.max())
+            item.update(lower=lo, upper=hi, log=bool(hp.log))
+            if hp.lower is not None and hp.upper is not None and hp.upper > hp.lower:
+                if hp.log and hp.lower > 0 and lo > 0:
+                    span = (math.log(hi) - math.log(lo)) / (math.log(hp.upper) - math.log(hp.lower))
+                else:
+                    span = (hi - lo) / (hp.upper - hp.lower)
+                item["share_of_range"] = float(min(max(span, 0.0), 1.0))
+        else:
+            used = {plain(v) for v in values}
+            order = list(hp.choices) if hp.choices else sorted(used, key=str)
+            item["choices"] = [c for c in order if c in used] + sorted((u for u in used if u not in order), key=str)
+        out.append(item)
+    return out
+
+
+def next_space_sentence(ranges: list[dict]) -> str:
+    parts = []
+    for r in ranges:
+        if "choices" in r:
+            parts.append(f"{r['name']} {', '.join(fmt.value(c) for c in r['choices'])}")
+        else:
+            lo, hi = fmt.value(r["lower"]), fmt.value(r["upper"])
+            rng = lo if lo == hi else f"{lo}–{hi}"
+            share = r.get("share_of_range")
+            tail = f" ({fmt.pct(share, 0)} of its range{', log' if r['log'] else ''})" if share is not None else ""
+            parts.append(f"{r['name']} {rng}{tail}")
+    return "; ".join(parts)
 
 
 def _caption(n: dict) -> str:
