@@ -54,9 +54,3 @@ def did_you_mean(word: str, options) -> str | None:
     match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
     return f"Did you mean '{match[0]}'?" if match else None
 
-
-def missing_extra(package: str, pip_name: str | None = None) -> BohbvisError:
-    return BohbvisError(
-        f"This needs the Python package '{package}', which is not installed.",
-        hint=f"Install it with: pip install {pip_name or package}",
-    )

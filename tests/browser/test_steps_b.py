@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pointer import drag
 
 pytestmark = pytest.mark.browser
 
@@ -68,16 +69,6 @@ def steps_b(tmp_path_factory):
     path.write_text(render_html(deck), encoding="utf-8")
     return path, slides
 
-
-def drag(page, plot, start, end):
-    x0, y0 = plot["left"] + start[0] * plot["width"], plot["top"] + start[1] * plot["height"]
-    x1, y1 = plot["left"] + end[0] * plot["width"], plot["top"] + end[1] * plot["height"]
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=4)
-    page.mouse.move(x1, y1, steps=4)
-    page.mouse.up()
-    return x0, y0, x1, y1
 
 
 def store_ranges(page, chart_id):
