@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list :lang=ko 2>/dev/null | grep -q . || need_apt+=(fonts-nanum)
+# The export tests pick chart fonts by family; Liberation Sans is the one they expect for Latin text.
+fc-list 2>/dev/null | grep -q 'Liberation Sans' || need_apt+=(fonts-liberation)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "installing Debian packages: ${need_apt[*]}"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from bohbvis.load import demo_path, read_run
 from bohbvis.model.assemble import assemble
-from bohbvis.story.model import StepOptions
+from bohbvis.options import StepOptions
 
 
 from testdata import FIXTURE_RUNS, HPB, SEED_CSV, assert_snapshot  # noqa: E402,F401

@@ -11,7 +11,7 @@ import pytest
 
 from bohbvis.load import demo_path, read_run
 from bohbvis.steps import best
-from bohbvis.story.model import StepOptions
+from bohbvis.options import StepOptions
 from testdata import HPB
 
 

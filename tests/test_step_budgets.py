@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bohbvis.steps import budgets
-from bohbvis.steps._common import ACCURACY, LOSS
+from bohbvis.steps._metric import ACCURACY, LOSS
 
 from steps_b_helpers import (
     assert_snapshot,

@@ -204,7 +204,7 @@ def test_sklearn_is_imported_only_by_embedding_build():
         "import bohbvis.steps.budgets, bohbvis.steps.sampling\n"
         "assert 'sklearn' not in sys.modules, 'sklearn imported at module import'\n"
         "from bohbvis.load import read_run\n"
-        "from bohbvis.story.model import StepOptions\n"
+        "from bohbvis.options import StepOptions\n"
         "run = read_run('tests/data/hpbandster/hpbandster_example_5_mnist')\n"
         "for k in ('loss_accuracy', 'correlations', 'budgets', 'sampling'):\n"
         "    getattr(bohbvis.steps, k).build(run, StepOptions(kind=k))\n"

@@ -14,7 +14,7 @@ from bohbvis.load import read_run
 from bohbvis.steps import chart, markdown, title
 from bohbvis.steps._base import DESIGN_HEIGHT, DESIGN_WIDTH, Html, Link, Table, UserText
 from bohbvis.story import load_story
-from bohbvis.story.model import StepOptions
+from bohbvis.options import StepOptions
 
 from testdata import HPB, assert_snapshot
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from ..story.model import StepOptions
+from ..options import StepOptions
 from ._base import Slide
 
 # Order = the order `bohbvis schema` and error messages list the kinds in.

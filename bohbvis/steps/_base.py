@@ -4,7 +4,7 @@ Every step kind is one module in this package with the same shape (like markdown
 
     KIND = "brackets"                  # the story's `kind:`
     DESCRIPTION = "View A: …"          # one line, shown by `bohbvis schema` and in errors
-    OPTIONS = {"agg": Choice(...)}     # the kind's own keys (story.options descriptors)
+    OPTIONS = {"agg": Choice(...)}     # the kind's own keys (bohbvis.options descriptors)
     def build(run: Run, options: StepOptions) -> Slide
 
 Charts are Vega-Lite dicts made with Altair (`chart.to_dict()`), drawn at the design size of a
@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..model.run import Run  # noqa: F401  (the type every build() receives)
-from ..story.model import StepOptions  # noqa: F401  (what every build() receives)
+from ..options import StepOptions  # noqa: F401  (what every build() receives)
 
 # The content box a chart is designed for (the deck rescales widths/heights to the real box).
 DESIGN_WIDTH = 1180

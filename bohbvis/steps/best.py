@@ -27,24 +27,12 @@ import pandas as pd
 from ..model import format as fmt
 from ..model.run import Run
 from ..model.space import Hyperparameter
-from ..story.model import StepOptions
-from ..story.options import Int
+from ..options import Int, StepOptions
 from ._base import Chart, Column, Html, Slide, Table, UserText
-from ._common import (
-    MAX_POINTS,
-    Metric,
-    crashed_note,
-    hp_format,
-    metric_for,
-    metric_option,
-    metric_scale,
-    number,
-    origins,
-    plain,
-    sample_points,
-    sample_type_color,
-    table_rows,
-)
+from ._metric import Metric, metric_for, metric_option, metric_scale
+from ._rows import crashed_note, hp_format, number, plain, table_rows
+from ._sample_types import origins, sample_type_color
+from ._sampling import MAX_POINTS, sample_points
 from ._html import esc
 
 KIND = "best"

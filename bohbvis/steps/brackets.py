@@ -21,23 +21,12 @@ import pandas as pd
 
 from ..model import format as fmt
 from ..model.run import Run
-from ..story.model import StepOptions
-from ..story.options import Choice, Int
+from ..options import Choice, Int, StepOptions
 from ._base import Chart, Link, Slide, Table, UserText
-from ._common import (
-    MAX_POINTS,
-    Metric,
-    base_columns,
-    best_rows,
-    crashed_note,
-    metric_for,
-    metric_option,
-    metric_scale,
-    number,
-    sample_points,
-    sample_type_color,
-    table_rows,
-)
+from ._metric import Metric, metric_for, metric_option, metric_scale
+from ._rows import base_columns, crashed_note, number, table_rows
+from ._sample_types import sample_type_color
+from ._sampling import MAX_POINTS, best_rows, sample_points
 
 KIND = "brackets"
 DESCRIPTION = "View A: the metric per round for each bracket (mean ↔ max control); click a bracket to filter."

@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 
 from ..model import format as fmt
-from ..story.options import Bool
+from ..options import Bool
 from ._base import Chart, Html, Slide, UserText
-from ._common import (
-    MAX_POINTS, SAMPLE_SEED, Metric, crashed_note, metric_for, metric_option, number, plain, sample_points,
-)
+from ._metric import Metric, metric_for, metric_option
+from ._rows import crashed_note, number, plain
+from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
 from ._html import esc
 
 KIND = "budgets"

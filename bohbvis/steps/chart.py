@@ -31,10 +31,11 @@ from typing import Any
 from ..errors import BohbvisError, Problem, did_you_mean
 from ..model import format as fmt
 from ..model.run import Run
-from ..story.model import StepOptions
-from ..story.options import Bool, Choice, ListOf, Mapping, Markdown, OneOf, Str
+from ..options import Bool, Choice, ListOf, Mapping, Markdown, OneOf, StepOptions, Str
 from ._base import DESIGN_HEIGHT, DESIGN_WIDTH, Chart, Column, Link, Slide, Table, UserText
-from ._common import MAX_POINTS, column_for, metric_for, records, sample_points
+from ._metric import metric_for
+from ._rows import column_for, records
+from ._sampling import MAX_POINTS, sample_points
 
 KIND = "chart"
 DESCRIPTION = "Your own chart of the run's table: Altair shorthand (mark, x, y, color …) or a full Vega-Lite spec."

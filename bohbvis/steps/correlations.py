@@ -29,9 +29,10 @@ import numpy as np
 import pandas as pd
 
 from ..model import format as fmt
-from ..story.options import Bool, Choice
+from ..options import Bool, Choice
 from ._base import Chart, Html, Slide, UserText
-from ._common import Metric, crashed_note, metric_for, metric_option
+from ._metric import Metric, metric_for, metric_option
+from ._rows import crashed_note
 from ._html import esc
 
 KIND = "correlations"

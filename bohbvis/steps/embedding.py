@@ -33,12 +33,12 @@ import numpy as np
 import pandas as pd
 
 from ..model import format as fmt
-from ..story.options import Choice
+from ..options import Choice
 from ._base import Chart, Column, Link, Slide, Table, UserText
-from ._common import (
-    MAX_POINTS, SAMPLE_SEED, Metric, crashed_note, hp_format, metric_for, metric_option, sample_points,
-    sample_type_color, table_rows,
-)
+from ._metric import Metric, metric_for, metric_option
+from ._rows import crashed_note, hp_format, table_rows
+from ._sample_types import sample_type_color
+from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
 from .correlations import numeric_values, on_log
 from .sampling import config_points
 

@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 from ..model import format as fmt
-from ..story.options import Choice
+from ..options import Choice
 from ._base import Chart, Link, Slide, Table, UserText
-from ._common import (
-    MAX_POINTS, SAMPLE_SEED, SAMPLE_TYPE_ORDER, base_columns, crashed_note, metric_for, number, sample_points,
-    sample_type_color, table_rows,
-)
+from ._metric import metric_for
+from ._rows import base_columns, crashed_note, number, table_rows
+from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
+from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
 
 KIND = "loss_accuracy"
 DESCRIPTION = "View B: loss vs accuracy of every evaluation; brush to see the sample types and list them."

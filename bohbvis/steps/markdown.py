@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from ..errors import BohbvisError
 from ..model.run import Run
-from ..story.grammar import COLUMN_BREAK
-from ..story.model import StepOptions
-from ..story.options import Choice, Markdown
+from ..options import COLUMN_BREAK, Choice, Markdown, StepOptions
 from ._base import Slide, UserText
 
 KIND = "markdown"

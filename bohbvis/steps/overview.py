@@ -12,10 +12,10 @@ from pathlib import Path
 
 from ..model import format as fmt
 from ..model.run import Run
-from ..story.model import StepOptions
-from ..story.options import Int
+from ..options import Int, StepOptions
 from ._base import Html, Slide, UserText
-from ._common import metric_for, n_label, number as _num
+from ._metric import metric_for
+from ._rows import n_label, number as _num
 from ._html import esc, stat
 
 KIND = "overview"

@@ -22,10 +22,10 @@ import pandas as pd
 from ..errors import BohbvisError
 from ..model import format as fmt
 from ..model.run import BracketSummary, Run
-from ..story.model import StepOptions
-from ..story.options import Choice, Int, ListOf, OneOf
+from ..options import Choice, Int, ListOf, OneOf, StepOptions
 from ._base import Chart, Html, Markdown, Slide, UserText
-from ._common import SAMPLE_TYPE_ORDER, number, sample_type_color
+from ._rows import number
+from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
 from ._html import esc
 
 KIND = "principle"

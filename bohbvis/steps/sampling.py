@@ -29,12 +29,12 @@ import math
 import pandas as pd
 
 from ..model import format as fmt
-from ..story.options import Float, Int, OneOf
+from ..options import Float, Int, OneOf
 from ._base import Chart, Html, Slide, UserText
-from ._common import (
-    MAX_POINTS, SAMPLE_TYPE_ORDER, Metric, crashed_note, metric_for, metric_option, number, plain, sample_points,
-    sample_type_color,
-)
+from ._metric import Metric, metric_for, metric_option
+from ._rows import crashed_note, number, plain
+from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
+from ._sampling import MAX_POINTS, sample_points
 from ._html import esc
 from .budgets import box_stats, budget_labels, jitter, strip_box, zoom_domain
 

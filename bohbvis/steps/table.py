@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from ..errors import BohbvisError, did_you_mean
 from ..model.run import Run
-from ..story.model import StepOptions
-from ..story.options import Choice, Int, ListOf, Str
+from ..options import Choice, Int, ListOf, StepOptions, Str
 from ._base import CARRIED, Column, Slide, Table, UserText
-from ._common import all_column_names, base_columns, best_rows, column_for, metric_for, metric_option, table_rows
+from ._metric import metric_for, metric_option
+from ._rows import all_column_names, base_columns, column_for, table_rows
+from ._sampling import best_rows
 
 KIND = "table"
 DESCRIPTION = "The data panel: all evaluations, sortable and filterable, following the deck's carried selection."

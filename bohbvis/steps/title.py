@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from ..model import format as fmt
 from ..model.run import Run
-from ..story.model import StepOptions
-from ..story.options import Bool, Str
+from ..options import Bool, StepOptions, Str
 from ._base import Html, Slide, UserText
 from ._html import esc
 

@@ -15,7 +15,8 @@ from typing import Any, Mapping
 from ..errors import BohbvisError, Problem
 from ..model.summary import summary
 from . import template
-from .grammar import COLUMN_BREAK, STEP_FIELDS
+from ..options import COLUMN_BREAK
+from .grammar import STEP_FIELDS
 from .model import Place, StepSpec, Story
 
 # Why a root is empty, for an error that explains instead of printing nothing.

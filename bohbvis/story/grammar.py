@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Mapping
 
-from .options import Bool, ListOf, Markdown, Mapping as MappingOption, Option, OptionError, Str
+from ..options import Bool, ListOf, Markdown, Mapping as MappingOption, Option, OptionError, Str
 
 # The roots story text can always quote: {{ run.… }} and {{ best.… }}; step kinds add their own.
 TEMPLATE_ROOTS = ("run", "best")
@@ -69,7 +69,6 @@ COMMON_STEP_OPTIONS: dict[str, Option] = {
 STEP_FIELDS = ("title", "text", "notes", "fragments")
 
 # In a step's text, a line that is exactly `---` starts the next column (markdown `columns: 2`).
-COLUMN_BREAK = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
 
 # Deck-level keys a step inherits when its kind declares an option of the same name and the step
 # does not set it (the title slide shows the deck's subtitle, author and date).

@@ -25,7 +25,7 @@ from .grammar import (
     step_options,
 )
 from .model import Place, StepOptions, StepSpec, Story
-from .options import OptionError
+from ..options import OptionError
 
 # The step keys whose text is templated ({{ run.n_evaluations }}) when the deck is assembled.
 TEMPLATED = ("title", "text", "notes")

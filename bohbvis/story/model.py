@@ -1,4 +1,7 @@
-"""A validated story: deck-level keys and the ordered steps (see grammar.py for the keys)."""
+"""A validated story: deck-level keys and the ordered steps (see grammar.py for the keys).
+
+StepOptions (what one step receives) lives in bohbvis.options, below both story and steps.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from types import MappingProxyType
-from typing import Any
-
-
-@dataclass(frozen=True)
-class StepOptions:
-    """A validated story step: the common keys plus the kind's own options (defaults filled in)."""
-
-    kind: str
-    title: str | None = None
-    text: str | None = None  # markdown from the story (templated by the pipeline, not the step)
-    notes: str | None = None
-    fragments: bool = False
-    values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    index: int = 0  # position in the story (0-based), for unique ids
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self.values.get(name, default)
-
-    def cache_key(self) -> tuple:
-        """Computed views are cacheable by (run.fingerprint, this)."""
-        return (self.kind, tuple(sorted((k, repr(v)) for k, v in self.values.items())))
+from ..options import StepOptions  # noqa: F401  (re-exported: a StepSpec holds one)
 
 
 @dataclass(frozen=True)

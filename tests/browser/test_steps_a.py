@@ -20,7 +20,7 @@ OVERVIEW, PRINCIPLE, BRACKETS, BEST, TABLE, TEACHING = range(len(KINDS))
 
 def _slides(run, kinds_values):
     from bohbvis import steps
-    from bohbvis.story.model import StepOptions
+    from bohbvis.options import StepOptions
 
     return tuple(
         steps.build(run, StepOptions(kind=kind, index=i, values=values, fragments=fragments))

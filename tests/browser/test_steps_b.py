@@ -60,7 +60,7 @@ def steps_b(tmp_path_factory):
     from bohbvis.render.deck import Deck
     from bohbvis.render.html import render_html
     from bohbvis.steps import get
-    from bohbvis.story.model import StepOptions
+    from bohbvis.options import StepOptions
 
     run = read_run("demo") if (demo_path() / "results.json").exists() else read_run(MNIST)
     slides = tuple(get(k).build(run, StepOptions(kind=k, values=v, index=i)) for i, (k, v) in enumerate(KINDS))
