@@ -14,12 +14,12 @@ import json
 import math
 import numbers
 import re
-from functools import lru_cache
 from typing import Any, Mapping
 
 from .. import __version__
 from ..steps._base import CARRIED, DESIGN_HEIGHT, DESIGN_WIDTH, Chart, Table
 from ..steps._html import esc
+from ._bundle import vega_bundle  # noqa: F401  (re-exported: tests and export use it)
 from .slide_html import asset, css_for_style_tag, slide_html
 from .theme import Theme, load_theme, plain
 
@@ -37,14 +37,6 @@ HELP = (
     ("B or .", "black screen"),
     ("?", "this help"),
 )
-
-
-@lru_cache(maxsize=1)
-def vega_bundle() -> str:
-    """vega + vega-lite + vega-embed as one script (≈0.9 MB), computed once per process."""
-    import vl_convert
-
-    return vl_convert.javascript_bundle()
 
 
 def render_html(deck) -> str:

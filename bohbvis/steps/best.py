@@ -29,6 +29,7 @@ from ..model.run import Run
 from ..model.space import Hyperparameter
 from ..options import Int, StepOptions
 from ._base import Chart, Column, Html, Slide, Table, UserText
+from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option, metric_scale
 from ._rows import crashed_note, hp_format, number, plain, table_rows
 from ._sample_types import origins, sample_type_color
@@ -357,8 +358,8 @@ def build(run: Run, options: StepOptions) -> Slide:
         scatter, sampled = _scatter_chart(run, metric, marked, inc_id)
         # The legend is the scatter's (the ranges chart has no colors): an independent legend
         # sits beside the scatter instead of at the far right of both charts.
-        spec = (alt.hconcat(scatter, _ranges_chart(run, marked, inc_id), spacing=40)
-                .resolve_legend(color="independent").to_dict())
+        spec = vega_lite(alt.hconcat(scatter, _ranges_chart(run, marked, inc_id), spacing=40)
+                          .resolve_legend(color="independent"))
         caption = " ".join(x for x in (_caption(n), sampled.note, crashed_note(run)) if x)
         blocks.append(Chart(id=f"s{options.index}-best", spec=spec, caption=caption, state=state))
     else:

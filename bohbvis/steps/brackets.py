@@ -23,6 +23,7 @@ from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, Int, StepOptions
 from ._base import Chart, Link, Slide, Table, UserText
+from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option, metric_scale
 from ._rows import base_columns, crashed_note, number, table_rows
 from ._sample_types import sample_type_color
@@ -203,11 +204,7 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
                     title=alt.Title("Evaluations of the selected bracket (all when none)", anchor="start",
                                     fontSize=14))
     )
-    spec = (
-        alt.hconcat(left, right, spacing=30)
-        .resolve_scale(color="independent")
-        .to_dict()
-    )
+    spec = vega_lite(alt.hconcat(left, right, spacing=30).resolve_scale(color="independent"))
     return spec, sampled
 
 

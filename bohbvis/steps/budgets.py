@@ -28,6 +28,7 @@ import pandas as pd
 from ..model import format as fmt
 from ..options import Bool
 from ._base import Chart, Html, Slide, UserText
+from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, number, plain
 from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
@@ -276,7 +277,7 @@ def build(run, options) -> Slide:
     charts = [spread]
     if len(order) >= 2:
         charts.append(_rank_heatmap(pairs, labels, order))
-    spec = alt.hconcat(*charts, spacing=40).resolve_scale(color="independent", xOffset="independent").to_dict()
+    spec = vega_lite(alt.hconcat(*charts, spacing=40).resolve_scale(color="independent", xOffset="independent"))
 
     n_pairs_ok = sum(p["rho"] is not None for p in pairs)
     caption = " ".join(s for s in (

@@ -31,6 +31,7 @@ import pandas as pd
 from ..model import format as fmt
 from ..options import Bool, Choice
 from ._base import Chart, Html, Slide, UserText
+from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note
 from ._html import esc
@@ -199,7 +200,7 @@ def build(run, options) -> Slide:
                                f"({len(configs):,} configurations)", compact=True))
         done = [c for c in pcells if c["value"] is not None]
         strongest_pair = max(done, key=lambda c: abs(c["value"])) if done else None
-    spec = alt.hconcat(*charts, spacing=40).resolve_scale(color="independent").to_dict()
+    spec = vega_lite(alt.hconcat(*charts, spacing=40).resolve_scale(color="independent"))
 
     computed = [h for h in order if main[h]["value"] is not None]
     strongest = computed[0] if computed else None

@@ -35,6 +35,7 @@ import pandas as pd
 from ..model import format as fmt
 from ..options import Choice
 from ._base import Chart, Column, Link, Slide, Table, UserText
+from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, hp_format, table_rows
 from ._sample_types import sample_type_color
@@ -207,7 +208,7 @@ def build(run, options) -> Slide:
     caption = " ".join(s for s in (
         f"One dot per configuration ({n_configs:,}): {rule_text}.", _summary(numbers, used, load), *notes,
         crashed_note(run)) if s)
-    chart = Chart(id=chart_id, spec=_chart(pts, metric, color_by, used, info).to_dict(),
+    chart = Chart(id=chart_id, spec=vega_lite(_chart(pts, metric, color_by, used, info)),
                   links=(Link(param=PARAM, key="sample_id"),), caption=caption,
                   state=f"No brush drawn; colored by {_color_title(color_by, metric)}.")
     title = options.title or f"The configurations on a map ({METHOD_NAMES[used]}): where are the best?"

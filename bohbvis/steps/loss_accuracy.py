@@ -25,6 +25,7 @@ import pandas as pd
 from ..model import format as fmt
 from ..options import Choice
 from ._base import Chart, Link, Slide, Table, UserText
+from ._spec import vega_lite
 from ._metric import metric_for
 from ._rows import base_columns, crashed_note, number, table_rows
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
@@ -128,8 +129,8 @@ def build(run, options) -> Slide:
     ).add_params(brush).properties(width=SCATTER_WIDTH, height=HEIGHT)
 
     overall = shares(pts["sample_type"])
-    spec = alt.hconcat(scatter, _share_bars(pts, overall, brush), spacing=30).resolve_scale(
-        color="independent").to_dict()
+    spec = vega_lite(alt.hconcat(scatter, _share_bars(pts, overall, brush), spacing=30).resolve_scale(
+        color="independent"))
 
     # Numbers: over all evaluations with a loss (not the drawn sample).
     all_shares = shares(ok["sample_type"])

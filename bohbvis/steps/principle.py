@@ -24,6 +24,7 @@ from ..model import format as fmt
 from ..model.run import BracketSummary, Run
 from ..options import Choice, Int, ListOf, OneOf, StepOptions
 from ._base import Chart, Html, Markdown, Slide, UserText
+from ._spec import vega_lite
 from ._rows import number
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
 from ._html import esc
@@ -398,7 +399,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     n = numbers(run, shown)
     detail = _detail_chart(run, shown)
     share = _share_chart(run, shown)
-    spec = alt.hconcat(detail, share, spacing=40).resolve_scale(color="shared").to_dict()
+    spec = vega_lite(alt.hconcat(detail, share, spacing=40).resolve_scale(color="shared"))
     rest = len(run.brackets) - len(shown)
     caption = (
         f"Left: brackets {', '.join(str(i) for i in n['shown'])}; each round keeps the best 1/eta for the next, "

@@ -31,6 +31,7 @@ import pandas as pd
 from ..model import format as fmt
 from ..options import Float, Int, OneOf
 from ._base import Chart, Html, Slide, UserText
+from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, number, plain
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
@@ -193,7 +194,7 @@ def build(run, options) -> Slide:
                      tooltip_extra=(alt.Tooltip("sample_type:N", title="sample type"),), y_domain=y_domain)
     left = left.properties(title="Model-based (BO) versus random picks, first run")
     right = _share_bars(configs, k, n_configs)
-    spec = alt.hconcat(left, right, spacing=50).resolve_scale(xOffset="independent").to_dict()
+    spec = vega_lite(alt.hconcat(left, right, spacing=50).resolve_scale(xOffset="independent"))
 
     n_unknown = int((configs["origin"] == "promoted").sum())
     caption = " ".join(s for s in (

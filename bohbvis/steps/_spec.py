@@ -1,0 +1,16 @@
+"""Altair chart -> the Vega-Lite dict a Chart block carries, without validating it on every build.
+
+Altair's `to_dict()` checks the whole spec against the Vega-Lite JSON Schema each time (a large
+part of a build's time). The specs the step kinds make are the same shapes on every run, so they
+are validated once, in the tests (tests/test_spec_schema.py validates every built-in step's spec),
+not on every `bohbvis build`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def vega_lite(chart: Any) -> dict:
+    """The chart's Vega-Lite spec as a plain dict (schema validation happens in the tests)."""
+    return chart.to_dict(validate=False)
