@@ -14,6 +14,7 @@ import pytest
 
 from bohbvis.errors import BohbvisError
 from bohbvis.render.deck import Deck
+from bohbvis.render._shared import expand
 from bohbvis.render.html import deck_data, render_html, script_json, vega_bundle
 from bohbvis.render.theme import load_theme
 from bohbvis.steps._base import Chart, Column, Link, Markdown, Slide, Table
@@ -89,7 +90,7 @@ def test_charts_drawn_from_the_same_table_share_one_dataset(run):
     assert "datasets" not in data["charts"]["a"]["spec"]
     assert data["charts"]["a"]["links"] == [{"param": "brush", "key": "sample_id", "carry": False}]
     assert data["charts"]["b"]["slide"] == 1
-    assert len(data["datasets"][name]) == len(run.table)
+    assert len(expand(data)["datasets"][name]) == len(run.table)
 
 
 def test_clashing_dataset_names_are_kept_apart(run):

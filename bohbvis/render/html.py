@@ -3,7 +3,8 @@
 Nothing is fetched at view time (a Content-Security-Policy forbids it too): the Vega/Vega-Lite/
 vega-embed bundle is inlined once for the whole deck, chart data is collected once in a deck-level
 JSON (Altair names its datasets by content hash, so charts drawn from the same table share one
-copy), and every inline JSON is escaped for <script>. Same deck in → byte-identical file out.
+copy; the evaluation rows that charts and tables repeat go once into a shared, column-wise table
+they reference, see _shared.py), and every inline JSON is escaped for <script>. Same deck in → byte-identical file out.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, Mapping
 from .. import __version__
 from ..steps._base import CARRIED, DESIGN_HEIGHT, DESIGN_WIDTH, Chart, Table
 from ..steps._html import esc
+from ._shared import share
 from ._bundle import vega_bundle  # noqa: F401  (re-exported: tests and export use it)
 from .slide_html import asset, css_for_style_tag, slide_html
 from .theme import Theme, load_theme, plain
@@ -88,6 +90,8 @@ def deck_data(deck, theme: Theme) -> dict:
             if table.id in tables:
                 raise ValueError(f"two tables share the id {table.id!r}")
             tables[table.id] = _table_data(table, chart_ids, index)
+    # The evaluations the views repeat go once into a shared table; views keep references.
+    evaluations = share(datasets, tables)
     return {
         "title": deck.title,
         "design": {"slideWidth": SLIDE_WIDTH, "slideHeight": SLIDE_HEIGHT,
@@ -96,6 +100,7 @@ def deck_data(deck, theme: Theme) -> dict:
         "datasets": datasets,
         "charts": charts,
         "tables": tables,
+        **({"evaluations": evaluations} if evaluations else {}),
     }
 
 

@@ -13,6 +13,49 @@
        `follows` lists "carried" shows, when its slide is shown, the rows whose key was carried
        (the most recent carried selection from an earlier slide), and all rows when none was. */
 
+// --- the shared evaluation table (render/_shared.py) -----------------------------------------------
+// Chart datasets and table rows that repeat the run's evaluations arrive as references into one
+// column-wise table; they are turned back into plain row objects once, before anything reads them.
+
+function sharedColumn(column, n) {
+  if (Array.isArray(column)) return column;
+  const values = column.levels ? column.codes.map((c) => (c === null ? null : column.levels[c])) : column.values;
+  if (!column.at) return values;
+  const out = new Array(n).fill(null);
+  let k = 0;
+  for (const [start, length] of column.at) for (let i = start; i < start + length; i++) out[i] = values[k++];
+  return out;
+}
+
+function expandShared(data) {
+  const shared = data.evaluations;
+  if (!shared) return;
+  const n = shared.keys.length;
+  const columns = {};
+  const column = (name) => columns[name] || (columns[name] = sharedColumn(shared.columns[name], n));
+  const rowsOf = (value) => {
+    if (!value || Array.isArray(value) || !value.$shared) return value;
+    const ref = value.$shared;
+    const fields = Object.keys(ref.fields).map((f) => [f, column(ref.fields[f])]);
+    fields.push([shared.key, shared.keys]);
+    fields.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)); // the field order of inline rows
+    const rows = [];
+    for (const [start, length] of ref.rows) {
+      for (let i = start; i < start + length; i++) {
+        const row = {};
+        for (const [f, values] of fields) row[f] = values[i];
+        rows.push(row);
+      }
+    }
+    return rows;
+  };
+  for (const name of Object.keys(data.datasets)) data.datasets[name] = rowsOf(data.datasets[name]);
+  for (const t of Object.values(data.tables)) t.rows = rowsOf(t.rows);
+  delete data.evaluations;
+}
+
+expandShared(DATA);
+
 const TABLES = {}; // table id -> {spec, table, body, status, sortKey, sortDesc, filter, predicates}
 const CARRIED = {}; // param -> {keys, key, from: slide index, chart, at}
 const ROW_LIMIT = 400; // rows put in the DOM at once (the status line counts all of them)
