@@ -28,9 +28,12 @@ def load(data: str | Path | Run | None = None, *, format: str | None = None, met
 
 def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
               format: str | None = None, metric: str | None = None, theme: str | None = None):
-    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide."""
-    from . import steps
+    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide.
+
+    Views are cached in the process by (run content, step options) (bohbvis/steps/_cache.py):
+    rebuilding after an edit of only the story's text, notes or theme recomputes no chart."""
     from .render.deck import Deck
+    from .steps._cache import VIEWS as steps
     from .story import load_story
     from .story.assemble import slides_from_story
 

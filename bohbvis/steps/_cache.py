@@ -1,0 +1,64 @@
+"""Computed views, cached by (the run's content, the step's options), for rebuilds in one process.
+
+Writing a deck means rebuilding it dozens of times while only the story's words change. Every
+view a step computes depends on the run and the step's own options, never on the story's
+`title`, `text` or `notes` (those are templated and placed after the build, story/assemble.py)
+nor on the theme (the charts' Vega config is derived at render time). So a view is built once
+per key and reused:
+
+    (run.fingerprint, options.cache_key(), options.index, options.fragments)
+
+`index` is in the key because chart and table ids carry the step's position; `fragments` because
+a step may reveal its blocks one by one. A cached step is built with title/text/notes blanked,
+which is exactly what the pipeline overwrites: a slide's title from the story replaces the
+step's own, so what the step would have done with it never shows. Kinds whose build reads the
+story's text (`markdown` checks its column breaks) or that compute nothing worth keeping are
+built every time. Slides are immutable (frozen dataclasses; the render layer copies specs
+before it changes them), so one cached slide can serve every rebuild.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from typing import Any
+
+from ..options import StepOptions
+
+UNCACHED_KINDS = frozenset({"markdown", "title"})
+MAX_VIEWS = 128  # slides kept: a few stories' worth, on a few runs
+
+
+class ViewCache:
+    """`build(run, options)` like bohbvis.steps.build, from the cache when it can."""
+
+    def __init__(self, max_views: int = MAX_VIEWS) -> None:
+        self.max_views = max_views
+        self._views: OrderedDict[tuple, Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def build(self, run, options: StepOptions):
+        from . import build
+
+        if options.kind in UNCACHED_KINDS:
+            return build(run, options)
+        key = (run.fingerprint, options.cache_key(), options.index, options.fragments)
+        slide = self._views.get(key)
+        if slide is not None:
+            self._views.move_to_end(key)
+            self.hits += 1
+            return slide
+        self.misses += 1
+        slide = build(run, dataclasses.replace(options, title=None, text=None, notes=None))
+        self._views[key] = slide
+        while len(self._views) > self.max_views:
+            self._views.popitem(last=False)
+        return slide
+
+    def clear(self) -> None:
+        self._views.clear()
+        self.hits = self.misses = 0
+
+
+VIEWS = ViewCache()  # the process's cache: api.make_deck builds through it
