@@ -25,6 +25,7 @@ Numbers (`chart.<name>`): n_rows (rows drawn), n_total (rows after `where`), sam
 from __future__ import annotations
 
 import copy
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -114,10 +115,33 @@ def _shorthands(v) -> list[tuple[str, str]]:
     return out
 
 
+_TYPES = {"Q": "quantitative", "O": "ordinal", "N": "nominal", "T": "temporal", "G": "geojson"}
+
+
 def _parse(text: str, data) -> dict:
+    """Altair's shorthand, and names real tools write that it cannot read (auto-sklearn's
+    `classifier:random_forest:max_depth`, with or without a `:Q` type) as one literal column."""
     from altair.utils import parse_shorthand
 
-    return parse_shorthand(text, data=data)
+    if data is not None and text in data.columns:  # a column's own name is never shorthand
+        from altair.utils.core import infer_vegalite_type_for_pandas
+
+        kind = infer_vegalite_type_for_pandas(data[text])
+        return {"field": text, "type": kind[0] if isinstance(kind, tuple) else kind}
+    try:
+        return parse_shorthand(text, data=data)
+    except ValueError:
+        name, sep, code = text.rpartition(":")
+        if sep and code in _TYPES and name and "(" not in name:
+            return {"field": name, "type": _TYPES[code]}
+        if "(" not in text and ":" in text:
+            return {"field": text}
+        raise
+
+
+def vl_field(name: str) -> str:
+    """A column name as a Vega-Lite field: `.` and `[` would otherwise read nested data."""
+    return re.sub(r"([.\[\]\\])", r"\\\1", name)
 
 
 # --- build ------------------------------------------------------------------------------------
@@ -236,6 +260,8 @@ def _from_shorthand(run: Run, options: StepOptions) -> Slide:
         scale = _scale(run, e, v.get(f"{c}_scale", "auto")) if c in ("x", "y") else None
         if scale is not None:
             kw["scale"] = scale
+        if "field" in kw:
+            kw["field"] = vl_field(kw["field"])
         channels[c] = getattr(alt, c.capitalize())(**kw)
     channels["tooltip"] = [alt.Tooltip(**_tooltip(e)) for e in tip_enc]
 
@@ -269,6 +295,8 @@ def _from_shorthand(run: Run, options: StepOptions) -> Slide:
 
 def _tooltip(e: dict) -> dict:
     kw = {k: e[k] for k in ("field", "type", "aggregate", "title") if k in e}
+    if "field" in kw:
+        kw["field"] = vl_field(kw["field"])
     if e.get("field") == "accuracy" and e.get("type") == "quantitative":
         kw["format"] = ".1%"
     elif e.get("type") == "quantitative":
