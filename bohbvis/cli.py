@@ -108,6 +108,7 @@ def build(
     from . import api
 
     try:
+        api.check_html_target(output)  # a wrong -o fails before any work
         deck = _make_deck(story, data, format, metric, theme)
         path = api.write_html(deck, output)
     except BohbvisError as e:
