@@ -26,8 +26,13 @@ def load(data: str | Path | Run | None = None, *, format: str | None = None, met
 
 
 def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
-              format: str | None = None, metric: str | None = None, theme: str | None = None):
-    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide."""
+              format: str | None = None, metric: str | None = None, theme: str | None = None,
+              strict: bool = False, allow_empty: bool = False):
+    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide.
+
+    `strict`: every warning about the run is an error. A run with no finished evaluation is an
+    error, unless `allow_empty` (then every slide says why it is empty)."""
+    from ._empty import check_not_empty, check_strict, empty_slides, nothing_to_show
     from . import steps
     from .render.deck import Deck
     from .story import load_story
@@ -39,7 +44,15 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
     else:
         source = data if data is not None else st.data_path()
         run = read_run(source, format=format, metric=metric or st.metric)
-    slides = slides_from_story(st, run, steps)
+    if strict:
+        check_strict(run)
+    reason = nothing_to_show(run)
+    if reason is None:
+        slides = slides_from_story(st, run, steps)
+    elif allow_empty:
+        slides = empty_slides(st, reason)
+    else:
+        check_not_empty(run)
     return Deck(
         title=st.title,
         lang=st.lang,

@@ -76,6 +76,7 @@ def read(path: Path, metric: str | None = None) -> Run:
         configs[_config_id(rec[0], configs_path, n)] = (rec[1], info.get("model_based_pick"))
 
     rows, infos, config_values, missing, non_finite = [], [], [], set(), []
+    first_error: str | None = None
     t0 = math.inf
     for n, rec in _lines(results_path):
         if not isinstance(rec, list) or len(rec) != 5:
@@ -83,7 +84,9 @@ def read(path: Path, metric: str | None = None) -> Run:
                 "expected [config_id, budget, time_stamps, result, exception].",
                 file=results_path, line=n,
             )
-        cid, budget, stamps, result, _exc = rec
+        cid, budget, stamps, result, exc = rec
+        if first_error is None and isinstance(exc, str) and exc.strip():
+            first_error = f"{results_path.name}:{n}: {_last_line(exc)}"
         cid = _config_id(cid, results_path, n)
         if not isinstance(budget, (int, float)) or isinstance(budget, bool) or not budget > 0:
             raise BohbvisError(f"budget must be a positive number, got {budget!r}.", file=results_path, line=n)
@@ -154,9 +157,6 @@ def read(path: Path, metric: str | None = None) -> Run:
             f"{results_path}: {len(non_finite)} result(s) have a NaN or infinite loss (lines {shown}); "
             "they are counted as crashed evaluations."
         )
-    if len(non_finite) == len(rows) and not any(r["status"] == "ok" for r in rows):
-        raise BohbvisError("has no evaluation with a finite loss: there is nothing to show.",
-                           file=results_path)
     space_path = folder / "configspace.json"
     if space_path.is_file():
         space = read_configspace(space_path)
@@ -166,7 +166,17 @@ def read(path: Path, metric: str | None = None) -> Run:
             space = space + infer_space(raw[extra])
     else:
         space = infer_space(raw)
-    return assemble(raw, space, source=str(folder), format=NAME, metric=metric_name, warnings=warnings)
+    if first_error is None and non_finite:
+        first_error = f"{results_path.name}:{non_finite[0]}: the loss is NaN or infinite"
+    return assemble(raw, space, source=str(folder), format=NAME, metric=metric_name, warnings=warnings,
+                    first_error=first_error)
+
+
+def _last_line(exception: str) -> str:
+    """The line of a Python traceback that says what went wrong (its last non-blank line)."""
+    lines = [line.strip() for line in exception.strip().splitlines() if line.strip()]
+    text = lines[-1] if lines else exception.strip()
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def _config_columns(configs: list[dict]) -> pd.DataFrame:
