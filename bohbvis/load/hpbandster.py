@@ -24,24 +24,102 @@ def sniff(path: Path) -> bool:
     return (folder / "results.json").is_file() or (path.is_dir() and (folder / "configs.json").is_file())
 
 
+# Logs above this size are refused with a message rather than read for minutes (about 2.5 million
+# evaluations: far past the 10^6 a large cluster run logs).
+MAX_LOG_BYTES = 1_000_000_000
+MAX_DIGITS = 400  # a JSON number longer than this is a damaged line, not a loss
+
+
+class _NumberTooLong(ValueError):
+    pass
+
+
+def _parse_int(text: str):
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _NumberTooLong(len(text.lstrip("-")))
+    return int(text)
+
+
+def _parse_float(text: str):
+    if len(text) > MAX_DIGITS + 20:
+        raise _NumberTooLong(len(text))
+    return float(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int, parse_float=_parse_float)
+
+
+def _encoding_problem(head: bytes) -> str | None:
+    """What the first bytes say the file is, when it is not UTF-8 text."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 3 and (head[1:2] == b"\0" or head[0:1] == b"\0")):
+        return "is UTF-16 text; hpbandster writes UTF-8."
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\x1f\x8b"):
+        return "is a compressed archive (zip or gzip), not hpbandster's JSON lines; unpack it first."
+    return None
+
+
 def _lines(path: Path):
-    """Yield (line number, parsed JSON) for every non-blank line; errors name file and line."""
+    """Yield (line number, parsed JSON) for every non-blank line; errors name file and line.
+
+    The file is read line by line (never whole), so memory follows the run, not the file."""
     try:
-        fh = path.open(encoding="utf-8")
+        size = path.stat().st_size
+        fh = path.open("rb")
     except OSError as e:
         raise BohbvisError(f"cannot open the file ({e.strerror}).", file=path) from None
+    if size > MAX_LOG_BYTES:
+        fh.close()
+        raise BohbvisError(f"is {size / 1e9:.1f} GB; bohbvis reads logs of at most {MAX_LOG_BYTES / 1e9:.0f} GB "
+                           "(about 2.5 million evaluations).", file=path,
+                           hint="Convert a part of the run (bohbvis convert) or split the log.")
     with fh:
-        for n, text in enumerate(fh, start=1):
+        problem = _encoding_problem(fh.read(4))
+        if problem:
+            raise BohbvisError(problem, file=path, line=1, hint="Save the file as UTF-8.")
+        fh.seek(0)
+        for n, raw in enumerate(fh, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise BohbvisError(f"not UTF-8 text (byte {e.start + 1} of the line is 0x{raw[e.start]:02x}).",
+                                   file=path, line=n, column=e.start + 1,
+                                   hint="hpbandster writes UTF-8; was the file re-saved as Latin-1 or damaged?") from None
+            if n == 1:
+                text = text.lstrip("\ufeff")  # a UTF-8 byte-order mark some editors add
             if not text.strip():
                 continue
+            if "\0" in text:
+                raise BohbvisError("holds NUL bytes: a binary or damaged file, not JSON lines.", file=path, line=n)
             try:
-                yield n, json.loads(text)
+                yield n, _DECODER.decode(text)
             except json.JSONDecodeError as e:
                 raise BohbvisError(
                     f"not a valid JSON line ({e.msg}).", file=path, line=n, column=e.colno
                 ) from None
-            except UnicodeDecodeError:
-                raise BohbvisError("not UTF-8 text.", file=path, line=n) from None
+            except _NumberTooLong as e:
+                raise BohbvisError(f"a number on this line has {e.args[0]:,} digits; a loss, budget or time "
+                                   f"has at most {MAX_DIGITS}.", file=path, line=n) from None
+            except RecursionError:
+                raise BohbvisError("the JSON on this line nests too deeply to read.", file=path, line=n) from None
+
+
+def _number(value: Any, what: str, path: Path, n: int) -> float:
+    """A JSON number as a float; an integer too large for a float is an error naming the key."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise BohbvisError(f"{what} is an integer of {len(str(value))} digits, too large for a number bohbvis "
+                           "can compute with (at most about 1.8e308).", file=path, line=n, key=what) from None
+
+
+def _stamp(stamps: dict, key: str, path: Path, n: int) -> float:
+    v = stamps.get(key)
+    if v is None:
+        return math.nan
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        raise BohbvisError(f"time_stamps.{key} is {v!r}; hpbandster writes seconds as a number.", file=path,
+                           line=n, key=f"time_stamps.{key}", allowed="a number like 1795719455.68, or null")
+    return _number(v, f"time_stamps.{key}", path, n)
 
 
 def _config_id(value: Any, path: Path, n: int) -> tuple[int, int, int]:
@@ -75,7 +153,10 @@ def read(path: Path, metric: str | None = None) -> Run:
         info = rec[2] if len(rec) > 2 and isinstance(rec[2], dict) else {}
         configs[_config_id(rec[0], configs_path, n)] = (rec[1], info.get("model_based_pick"))
 
-    rows, infos, config_values, missing, non_finite = [], [], [], set(), []
+    # Column lists, not a dict per row: a million evaluations stay within a few hundred MB.
+    cols: dict[str, list] = {k: [] for k in ("config_id", "bracket", "_first_round", "_order", "_model_based",
+                                              "budget", "status", "loss", "started", "finished")}
+    infos, config_values, missing, non_finite = [], [], set(), []
     first_error: str | None = None
     t0 = math.inf
     for n, rec in _lines(results_path):
@@ -88,22 +169,32 @@ def read(path: Path, metric: str | None = None) -> Run:
         if first_error is None and isinstance(exc, str) and exc.strip():
             first_error = f"{results_path.name}:{n}: {_last_line(exc)}"
         cid = _config_id(cid, results_path, n)
-        if not isinstance(budget, (int, float)) or isinstance(budget, bool) or not budget > 0:
-            raise BohbvisError(f"budget must be a positive number, got {budget!r}.", file=results_path, line=n)
-        stamps = stamps if isinstance(stamps, dict) else {}
+        if not isinstance(budget, (int, float)) or isinstance(budget, bool):
+            raise BohbvisError(f"budget must be a positive number, got {budget!r}.", file=results_path, line=n,
+                               key="budget")
+        budget = _number(budget, "budget", results_path, n)
+        if not (budget > 0 and math.isfinite(budget)):
+            raise BohbvisError(f"budget must be a positive number, got {budget!r}.", file=results_path, line=n,
+                               key="budget")
+        if stamps is not None and not isinstance(stamps, dict):
+            raise BohbvisError(f"time_stamps is {stamps!r}; hpbandster writes an object.", file=results_path,
+                               line=n, key="time_stamps", allowed='{"submitted": …, "started": …, "finished": …} or null')
+        stamps = stamps or {}
+        submitted, started, finished = (_stamp(stamps, k, results_path, n) for k in ("submitted", "started", "finished"))
         loss, info, status = math.nan, None, "crashed"
         if result is not None:
             if not isinstance(result, dict) or "loss" not in result:
                 raise BohbvisError(
                     "result must be null (a crashed run) or an object with 'loss'.",
-                    file=results_path, line=n,
+                    file=results_path, line=n, key="result",
                 )
             loss = result["loss"]
             if not isinstance(loss, (int, float)) or isinstance(loss, bool):
                 raise BohbvisError(
                     f"loss is {loss!r}; a finished run needs a number (a crashed run has result null).",
-                    file=results_path, line=n,
+                    file=results_path, line=n, key="result.loss",
                 )
+            loss = _number(loss, "result.loss", results_path, n)
             info = result.get("info")
             if math.isfinite(loss):
                 status = "ok"
@@ -115,29 +206,23 @@ def read(path: Path, metric: str | None = None) -> Run:
         if cid not in configs:
             missing.add(cid)
         config, model_based = configs.get(cid, ({}, None))
-        rows.append(
-            {
-                "config_id": f"{cid[0]}-{cid[1]}-{cid[2]}",
-                "bracket": cid[0],
-                "_first_round": cid[1],
-                "_order": cid[2],
-                "_model_based": model_based,
-                "budget": float(budget),
-                "status": status,
-                "loss": float(loss),
-                "started": stamps.get("started", math.nan),
-                "finished": stamps.get("finished", math.nan),
-            }
-        )
+        for key, value in (("config_id", f"{cid[0]}-{cid[1]}-{cid[2]}"), ("bracket", cid[0]),
+                           ("_first_round", cid[1]), ("_order", cid[2]), ("_model_based", model_based),
+                           ("budget", budget), ("status", status), ("loss", loss), ("started", started),
+                           ("finished", finished)):
+            cols[key].append(value)
         config_values.append(config)
         infos.append(info)
-        t0 = min(t0, stamps.get("submitted", stamps.get("started", math.inf)) or math.inf)
-    if not rows:
+        first = submitted if math.isfinite(submitted) else started
+        if math.isfinite(first):
+            t0 = min(t0, first)
+    if not cols["config_id"]:
         raise BohbvisError("has no evaluations: a run needs at least one result line.", file=results_path)
 
-    raw = pd.DataFrame(rows)
+    raw = pd.DataFrame(cols)
+    del cols
     for col in ("started", "finished"):
-        raw[col] = pd.to_numeric(raw[col], errors="coerce") - (t0 if math.isfinite(t0) else 0.0)
+        raw[col] = raw[col].astype("float64") - (t0 if math.isfinite(t0) else 0.0)
     get_acc, metric_name = accuracy_getter(infos, metric, file=results_path)
     raw["accuracy"] = [get_acc(i) for i in infos]
     raw = pd.concat([raw, _config_columns(config_values)], axis=1)
