@@ -24,9 +24,9 @@ def sniff(path: Path) -> bool:
     return (folder / "results.json").is_file() or (path.is_dir() and (folder / "configs.json").is_file())
 
 
-# Logs above this size are refused with a message rather than read for minutes (about 2.5 million
+# Logs above this size are refused with a message rather than read for minutes and gigabytes (about 1.1 million
 # evaluations: far past the 10^6 a large cluster run logs).
-MAX_LOG_BYTES = 1_000_000_000
+MAX_LOG_BYTES = 400_000_000
 MAX_DIGITS = 400  # a JSON number longer than this is a damaged line, not a loss
 
 
@@ -69,8 +69,8 @@ def _lines(path: Path):
         raise BohbvisError(f"cannot open the file ({e.strerror}).", file=path) from None
     if size > MAX_LOG_BYTES:
         fh.close()
-        raise BohbvisError(f"is {size / 1e9:.1f} GB; bohbvis reads logs of at most {MAX_LOG_BYTES / 1e9:.0f} GB "
-                           "(about 2.5 million evaluations).", file=path,
+        raise BohbvisError(f"is {size / 1e9:.1f} GB; bohbvis reads logs of at most {MAX_LOG_BYTES / 1e6:.0f} MB "
+                           "(about 1.1 million evaluations).", file=path,
                            hint="Convert a part of the run (bohbvis convert) or split the log.")
     with fh:
         problem = _encoding_problem(fh.read(4))

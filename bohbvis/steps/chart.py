@@ -382,11 +382,63 @@ def spec_problems(spec: dict, key: str) -> list[Problem]:
     problems = [Problem("charts cannot load data from a URL (the deck works offline).", key=k,
                         allowed="no data (the run's table is used) or data.values")
                 for k in _url_keys(spec, key)]
+    problems += [Problem(f"charts cannot load images or other files from {v!r} (the deck works offline).",
+                         key=k, allowed="a data: URI, or no image") for k, v in _remote_urls(spec, key)]
+    problems += [Problem(f"{v[:60]!r} holds a javascript: URL; a chart runs no code of its own.", key=k,
+                         allowed="http(s) links, or none") for k, v in _script_urls(spec, key)]
     test = dict(spec)
     test.setdefault("data", {"values": []})  # the run's table is added later; the schema wants data
     for error in sorted(_validator().iter_errors(test), key=lambda e: list(map(str, e.absolute_path))):
         problems += _explain(error, key)
     return problems
+
+
+def _walk_strings(x: Any, key: str):
+    """(key path, text) for every string in a spec, keys included."""
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield f"{key}.{k}", str(k)
+            yield from _walk_strings(v, f"{key}.{k}")
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            yield from _walk_strings(v, f"{key}[{i}]")
+    elif isinstance(x, str):
+        yield key, x
+
+
+_SCRIPT_URL = re.compile(r"(?i)j\W*a\W*v\W*a\W*s\W*c\W*r\W*i\W*p\W*t\W*:|vbscript\s*:")
+_REMOTE = re.compile(r"(?i)^\s*([a-z][a-z0-9+.-]*:|//)")
+
+
+def _script_urls(spec: Any, key: str) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in _walk_strings(spec, key) if _SCRIPT_URL.search(v)]
+
+
+def _remote_urls(spec: Any, key: str) -> list[tuple[str, str]]:
+    """`url` values (image marks, the url channel, a mark's url) that are not data: URIs."""
+    found = []
+
+    def walk(x, k):
+        if isinstance(x, dict):
+            for name, v in x.items():
+                if name == "url" and k.split(".")[-1] != "data":
+                    if isinstance(v, str) and not v.strip().lower().startswith("data:"):
+                        found.append((f"{k}.url", v))
+                    elif isinstance(v, dict) and isinstance(v.get("value"), str) \
+                            and not v["value"].strip().lower().startswith("data:"):
+                        found.append((f"{k}.url.value", v["value"]))
+                walk(v, f"{k}.{name}")
+        elif isinstance(x, list):
+            for i, v in enumerate(x):
+                walk(v, f"{k}[{i}]")
+
+    walk(spec, key)
+    # Image URLs can also come from the spec's own data rows (a url channel reading a field).
+    for k, v in _walk_strings(spec, key):
+        if ".values[" in k and _REMOTE.match(v) and not v.strip().lower().startswith("data:") \
+                and re.match(r"(?i)^\s*(https?:|//|ftp:|file:)", v):
+            found.append((k, v))
+    return found
 
 
 def _url_keys(x: Any, key: str) -> list[str]:
