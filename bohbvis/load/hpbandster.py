@@ -117,7 +117,7 @@ def _stamp(stamps: dict, key: str, path: Path, n: int) -> float:
     if v is None:
         return math.nan
     if not isinstance(v, (int, float)) or isinstance(v, bool):
-        raise BohbvisError(f"time_stamps.{key} is {v!r}; hpbandster writes seconds as a number.", file=path,
+        raise BohbvisError(f"is {v!r}; hpbandster writes seconds as a number.", file=path,
                            line=n, key=f"time_stamps.{key}", allowed="a number like 1795719455.68, or null")
     return _number(v, f"time_stamps.{key}", path, n)
 
