@@ -43,6 +43,9 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
         run = data
     else:
         source = data if data is not None else st.data_path()
+        if data is None and st.path is not None and source != "demo" and not Path(source).exists():
+            raise BohbvisError(f"no such file or folder: {source}.", file=st.path, key="data",
+                               hint="A relative data: path is relative to the story file; --data overrides it.")
         run = read_run(source, format=format, metric=metric or st.metric)
     if strict:
         check_strict(run)

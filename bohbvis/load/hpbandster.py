@@ -49,12 +49,15 @@ def _parse_float(text: str):
 _DECODER = json.JSONDecoder(parse_int=_parse_int, parse_float=_parse_float)
 
 
-def _encoding_problem(head: bytes) -> str | None:
-    """What the first bytes say the file is, when it is not UTF-8 text."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 3 and (head[1:2] == b"\0" or head[0:1] == b"\0")):
-        return "is UTF-16 text; hpbandster writes UTF-8."
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\x1f\x8b"):
-        return "is a compressed archive (zip or gzip), not hpbandster's JSON lines; unpack it first."
+def _encoding_problem(head: bytes) -> tuple[str, str] | None:
+    """(what the file is, what to do) when its first bytes say it is not UTF-8 JSON lines."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (head[:1] in (b"[", b"{") and head[1:2] == b"\0") \
+            or (head[:1] == b"\0" and head[1:2] in (b"[", b"{")):
+        return "is UTF-16 text; hpbandster writes UTF-8.", "Save the file as UTF-8."
+    if head.startswith((b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"(\xb5/\xfd")):
+        return "is a compressed archive, not hpbandster's JSON lines.", "Unpack it first."
+    if b"\0" in head:
+        return "is a binary file, not hpbandster's JSON lines (text).", "Point --data at the run's log folder."
     return None
 
 
@@ -73,9 +76,9 @@ def _lines(path: Path):
                            "(about 1.1 million evaluations).", file=path,
                            hint="Convert a part of the run (bohbvis convert) or split the log.")
     with fh:
-        problem = _encoding_problem(fh.read(4))
+        problem = _encoding_problem(fh.read(4096))
         if problem:
-            raise BohbvisError(problem, file=path, line=1, hint="Save the file as UTF-8.")
+            raise BohbvisError(problem[0], file=path, line=1, hint=problem[1])
         fh.seek(0)
         for n, raw in enumerate(fh, start=1):
             try:
@@ -108,7 +111,7 @@ def _number(value: Any, what: str, path: Path, n: int) -> float:
     try:
         return float(value)
     except OverflowError:
-        raise BohbvisError(f"{what} is an integer of {len(str(value))} digits, too large for a number bohbvis "
+        raise BohbvisError(f"is an integer of {len(str(value))} digits, too large for a number bohbvis "
                            "can compute with (at most about 1.8e308).", file=path, line=n, key=what) from None
 
 
@@ -136,6 +139,10 @@ def _config_id(value: Any, path: Path, n: int) -> tuple[int, int, int]:
 
 
 def read(path: Path, metric: str | None = None) -> Run:
+    if path.is_file() and path.name not in ("results.json", "configs.json"):
+        raise BohbvisError("is a file; the hpbandster format is a folder holding configs.json and results.json.",
+                           file=path, key="--format", hint="Give the run's folder, or leave --format out to "
+                           "let bohbvis tell the format from the path.")
     folder = path if path.is_dir() else path.parent
     configs_path, results_path = folder / "configs.json", folder / "results.json"
     for p in (configs_path, results_path):

@@ -68,10 +68,13 @@ def read_yaml(path: Path) -> tuple[Any, str]:
         if size > MAX_STORY_BYTES:
             raise BohbvisError(f"the story is {size:,} bytes; a story is at most {MAX_STORY_BYTES:,} bytes "
                                "(a long one is a few kB).", file=path, hint="Split it into several stories.")
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise BohbvisError(f"the story is not UTF-8 text (byte {e.start}).", file=path,
-                           hint="Save the file as UTF-8.") from None
+        line = raw[: e.start].count(b"\n") + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise BohbvisError(f"the story is not UTF-8 text (byte 0x{raw[e.start]:02x}).", file=path, line=line,
+                           column=column, hint="Save the file as UTF-8.") from None
     except OSError as e:
         raise BohbvisError(f"cannot read the story: {e.strerror}.", file=path) from None
     yaml = YAML(typ="rt")

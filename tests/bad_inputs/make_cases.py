@@ -135,7 +135,7 @@ case("names-tidy-csv-weird-columns", "names", ["build", "-d", "tidy.csv", "-o", 
 
 # --- decoding and parsing: hpbandster logs ---------------------------------------------------------
 
-case("decoding-results-binary", "decoding", BUILD, ["results.json:1", "UTF-8"],
+case("decoding-results-binary", "decoding", BUILD, ["results.json:1", "binary file"],
      build=lambda d: small_run(d / "run", results=lambda ls: bytes(range(256)) * 4))
 case("decoding-results-latin1", "decoding", BUILD, ["results.json:2", "not UTF-8 text", "Latin-1"],
      build=lambda d: small_run(d / "run", results=lambda ls: ("\n".join(ls[:1] + [ls[1].replace("null]", '"caf\u00e9"]')] + ls[2:]) + "\n").encode("latin-1")))
@@ -169,8 +169,8 @@ case("decoding-results-no-loss-key", "decoding", BUILD, ["results.json:11", "'lo
      build=lambda d: small_run(d / "run", results=edit_line(10, lambda r: [*r[:3], {"info": {}}, r[4]])))
 case("decoding-results-deep-nesting", "decoding", BUILD, ["results.json:12"],
      build=lambda d: small_run(d / "run", results=edit_line(11, lambda r: "[" * 100_000 + "]" * 100_000)))
-case("decoding-results-nul-bytes", "decoding", BUILD, ["results.json:2", "NUL"],
-     build=lambda d: small_run(d / "run", results=lambda ls: ("\n".join(ls[:1] + ["\0" * 30] + ls[1:]) + "\n")))
+case("decoding-results-nul-bytes", "decoding", BUILD, ["results.json:31", "NUL"],
+     build=lambda d: small_run(d / "run", results=lambda ls: ("\n".join(ls[:30] + ["\0" * 30] + ls[30:]) + "\n")))
 case("decoding-results-empty", "decoding", BUILD, ["results.json", "has no evaluations"],
      build=lambda d: small_run(d / "run", results=lambda ls: ""))
 case("decoding-configs-bad-json", "decoding", BUILD, ["configs.json:3", "not a valid JSON line"],
@@ -190,7 +190,7 @@ case("decoding-space-unknown-type", "decoding", BUILD, ["configspace.json", "hyp
 case("decoding-space-no-list", "decoding", BUILD, ["configspace.json", "'hyperparameters' list"],
      build=lambda d: small_run(d / "run", space='{"hyperparameters": {"lr": 1}}'))
 case("decoding-format-hpbandster-on-csv", "decoding", ["build", "-d", "seed.csv", "--format", "hpbandster", "-o", "deck.html"],
-     ["configs.json", "missing"], build=text_file("seed.csv", SEED_HEADER + "\n" + "\n".join(SEED_ROWS) + "\n"))
+     ["seed.csv", "--format", "a folder holding configs.json"], build=text_file("seed.csv", SEED_HEADER + "\n" + "\n".join(SEED_ROWS) + "\n"))
 case("decoding-folder-of-the-wrong-kind", "decoding", ["build", "-d", "photos", "-o", "deck.html"],
      ["photos", "no results.json"], build=lambda d: ((d / "photos").mkdir(), (d / "photos" / "a.txt").write_text("x")))
 case("decoding-unknown-format", "decoding", ["build", "-d", "run", "--format", "hpbandstr", "-o", "deck.html"],
@@ -219,7 +219,7 @@ case("csv-tidy-negative-budget", "csv", ["build", "-d", "t.csv", "-o", "deck.htm
      build=text_file("t.csv", "\n".join([TIDY_HEADER, TIDY_ROWS[0].replace(",0,0,0,1,", ",0,0,0,-1,")]) + "\n"))
 case("csv-not-recognised", "csv", ["build", "-d", "t.csv", "-o", "deck.html"], ["t.csv", "does not recognise"],
      build=text_file("t.csv", "a,b\n1,2\n"))
-case("csv-latin1", "csv", ["build", "-d", "t.csv", "-o", "deck.html"], ["t.csv", "UTF-8"],
+case("csv-latin1", "csv", ["build", "-d", "t.csv", "-o", "deck.html"], ["t.csv:2:", "UTF-8"],
      build=text_file("t.csv", ("\n".join([SEED_HEADER, SEED_ROWS[0].replace("adam", "ad\u00e9m")]) + "\n").encode("latin-1")))
 case("csv-unbalanced-quotes", "csv", ["build", "-d", "t.csv", "-o", "deck.html"], ["t.csv"],
      build=text_file("t.csv", SEED_HEADER + '\n0-0-0,1,random,"0.01,adam,0.9,0.6\n' + "x" * 10 + "\n"))
@@ -243,7 +243,7 @@ case("story-unknown-kind", "story", ["validate", "story.yaml"], ["story.yaml:3",
      build=story_file("title: x\nsteps:\n  - kind: braket\n"))
 case("story-unknown-key", "story", ["validate", "story.yaml"], ["story.yaml:4", "steps[0]", "notes"],
      build=story_file("title: x\nsteps:\n  - kind: markdown\n    nots: hi\n    text: hi\n"))
-case("story-not-utf8", "story", ["validate", "story.yaml"], ["story.yaml", "UTF-8"],
+case("story-not-utf8", "story", ["validate", "story.yaml"], ["story.yaml:1:11", "UTF-8"],
      build=story_file(b"title: caf\xe9\nsteps:\n  - kind: title\n"))
 case("story-is-a-list", "story", ["validate", "story.yaml"], ["story.yaml"],
      build=story_file("- kind: title\n- kind: overview\n"))
@@ -255,7 +255,7 @@ case("story-template-unknown-name", "story", ["build", "story.yaml", "-o", "deck
      build=story_file("title: x\nsteps:\n  - kind: markdown\n    text: \"{{ run.n_evals }} evaluations\"\n"))
 case("story-template-syntax", "story", ["validate", "story.yaml"], ["story.yaml:4", "{{"],
      build=story_file("title: x\nsteps:\n  - kind: markdown\n    text: \"{{ run.n_evaluations \"\n"))
-case("story-data-missing", "story", ["build", "story.yaml", "-o", "deck.html"], ["no_such_run", "no such file or folder"],
+case("story-data-missing", "story", ["build", "story.yaml", "-o", "deck.html"], ["story.yaml", "data", "no_such_run", "no such file or folder"],
      build=story_file("title: x\ndata: no_such_run\nsteps:\n  - kind: title\n"))
 case("story-theme-missing", "story", ["build", "story.yaml", "-o", "deck.html"], ["theme", "nothere.css"],
      build=story_file("title: x\ntheme: nothere.css\nsteps:\n  - kind: title\n"))
