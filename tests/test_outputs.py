@@ -147,3 +147,24 @@ def test_a_build_killed_midway_leaves_the_previous_deck(tmp_path):
         assert text == "<html>previous deck</html>" or text.rstrip().endswith("</html>")
         if p.returncode != 0:
             assert text == "<html>previous deck</html>"
+
+
+def _run(args: list[str], cwd: Path, seed: str) -> None:
+    env = {**ENV, "PYTHONHASHSEED": seed}
+    done = subprocess.run([sys.executable, "-m", "bohbvis", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+
+
+def test_rebuild_is_byte_identical_html_and_pdf(tmp_path):
+    """Same inputs, separate processes with different hash seeds: the same bytes (no timestamps,
+    no set order, no random state leaks into the deck or the PDF)."""
+    from hostile_runs import REAL_NAMES, write_run
+
+    story = ROOT / "tests" / "data" / "names" / "every_kind.yaml"
+    run = write_run(tmp_path / "run", REAL_NAMES)
+    for i, seed in enumerate(("1", "2")):
+        _run(["build", str(story), "-d", str(run), "-o", f"deck{i}.html"], tmp_path, seed)
+        _run(["export", "advisor", "-d", str(run), "-o", f"deck{i}.pdf"], tmp_path, seed)
+    assert (tmp_path / "deck0.html").read_bytes() == (tmp_path / "deck1.html").read_bytes()
+    assert (tmp_path / "deck0.pdf").read_bytes() == (tmp_path / "deck1.pdf").read_bytes()
