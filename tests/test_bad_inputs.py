@@ -70,6 +70,8 @@ def test_bad_input(name, tmp_path, monkeypatch):
     _generate(work, spec.get("generate", {}))
     _setup(work, spec.get("setup", {}))
     monkeypatch.chdir(work)
+    for key, value in spec.get("env", {}).items():  # e.g. a lower size limit, to test its message
+        monkeypatch.setenv(key, value)
     before = _snapshot(work)
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(SECONDS)

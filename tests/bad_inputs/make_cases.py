@@ -171,6 +171,8 @@ case("decoding-results-deep-nesting", "decoding", BUILD, ["results.json:12"],
      build=lambda d: small_run(d / "run", results=edit_line(11, lambda r: "[" * 100_000 + "]" * 100_000)))
 case("decoding-results-nul-bytes", "decoding", BUILD, ["results.json:31", "NUL"],
      build=lambda d: small_run(d / "run", results=lambda ls: ("\n".join(ls[:30] + ["\0" * 30] + ls[30:]) + "\n")))
+case("decoding-results-too-large", "decoding", BUILD, ["results.json", "is 23 kB", "at most 15 kB", "BOHBVIS_MAX_LOG_MB"],
+     build=lambda d: small_run(d / "run"), env={"BOHBVIS_MAX_LOG_MB": "0.015"})
 case("decoding-results-empty", "decoding", BUILD, ["results.json", "has no evaluations"],
      build=lambda d: small_run(d / "run", results=lambda ls: ""))
 case("decoding-configs-bad-json", "decoding", BUILD, ["configs.json:3", "not a valid JSON line"],
