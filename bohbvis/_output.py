@@ -80,6 +80,31 @@ def _os_error(e: OSError, path: Path, key: str) -> BohbvisError:
     return BohbvisError(f"cannot write the file ({e.strerror or e}).", file=path, key=key)
 
 
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files a killed build left next to `path` (its process is gone): removed, so
+    `kill -9` leaves litter only until the next build."""
+    try:
+        candidates = list(path.parent.glob(f".{glob_escape(path.name)}.*.tmp"))
+    except OSError:
+        return
+    for tmp in candidates:
+        parts = tmp.name[len(path.name) + 2:].split(".")
+        if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) == os.getpid():
+            continue
+        try:
+            os.kill(int(parts[0]), 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except (PermissionError, OSError):
+            pass  # another user's live process, or cannot tell: leave it
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
 @contextmanager
 def atomic_path(path: str | Path, *, key: str = KEY) -> Iterator[Path]:
     """A temporary path next to `path` to write to; renamed over `path` when the block ends
@@ -89,6 +114,7 @@ def atomic_path(path: str | Path, *, key: str = KEY) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise _os_error(e, path, key) from None
+    _remove_stale_temporaries(path)
     tmp = None
     for n in range(100):  # O_EXCL: never reuse a name another build is writing at the same moment
         candidate = path.parent / f".{path.name}.{os.getpid()}.{n}.tmp"

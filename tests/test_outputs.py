@@ -147,6 +147,12 @@ def test_a_build_killed_midway_leaves_the_previous_deck(tmp_path):
         assert text == "<html>previous deck</html>" or text.rstrip().endswith("</html>")
         if p.returncode != 0:
             assert text == "<html>previous deck</html>"
+    # A temporary file a killed build left is removed by the next build (its process is gone).
+    stale = tmp_path / ".deck.html.999999999.0.tmp"
+    stale.write_text("half a deck")
+    r = cli("build", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert [p.name for p in tmp_path.iterdir()] == ["deck.html"]
 
 
 def _run(args: list[str], cwd: Path, seed: str) -> None:

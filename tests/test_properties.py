@@ -189,3 +189,27 @@ def test_csv_tables_load_or_raise_bohbvis_error(table):
             read_run(path)
         except BohbvisError:
             pass
+
+
+# Every registered reader (new ones too, as they join READERS) on bytes it cannot expect: a file
+# with each suffix readers look for, and a folder of such files.
+SUFFIXES = ["results.json", "configs.json", "run.csv", "run.parquet", "study.db", "run.json", "experiment_state.json",
+            "runhistory.json", "progress.csv", "result.json", "params.json"]
+
+
+@settings(max_examples=40 * SCALE, **SETTINGS)
+@given(st.sampled_from(SUFFIXES), st.one_of(st.binary(max_size=200), json_values.map(lambda v: json.dumps(v).encode()),
+                                            st.text(max_size=80).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_every_reader_loads_or_raises_bohbvis_error(name, data):
+    from bohbvis.load import READERS
+
+    with tempfile.TemporaryDirectory() as d:
+        folder = Path(d) / "run"
+        folder.mkdir()
+        (folder / name).write_bytes(data)
+        for fmt in [None, *READERS]:
+            for target in (folder, folder / name):
+                try:
+                    read_run(target, format=fmt)
+                except BohbvisError:
+                    pass

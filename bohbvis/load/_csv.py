@@ -10,10 +10,15 @@ from ..errors import BohbvisError
 
 
 def read_csv(path: Path) -> pd.DataFrame:
+    if path.is_dir():
+        raise BohbvisError("is a folder; this format is one CSV file.", file=path, key="--format",
+                           hint="Give the table's file, or leave --format out to let bohbvis tell the format.")
     try:
         df = pd.read_csv(path)
     except FileNotFoundError:
         raise BohbvisError("file not found.", file=path) from None
+    except OSError as e:
+        raise BohbvisError(f"cannot read the file ({e.strerror or e}).", file=path) from None
     except pd.errors.EmptyDataError:
         raise BohbvisError("the file is empty: a run needs a header and at least one row.", file=path) from None
     except pd.errors.ParserError as e:

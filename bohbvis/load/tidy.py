@@ -29,6 +29,9 @@ def sniff_header(columns: list[str]) -> bool:
 
 def read(path: Path, metric: str | None = None) -> Run:
     meta: dict = {}
+    if path.is_dir():
+        raise BohbvisError("is a folder; the tidy format is one .csv or .parquet file.", file=path, key="--format",
+                           hint="Give the table's file, or leave --format out to let bohbvis tell the format.")
     if path.suffix.lower() == ".parquet":
         try:
             import pyarrow.parquet as pq
