@@ -75,10 +75,12 @@ def _encoding_problem(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _lines(path: Path):
+def _lines(path: Path, incomplete: list[int] | None = None):
     """Yield (line number, parsed JSON) for every non-blank line; errors name file and line.
 
-    The file is read line by line (never whole), so memory follows the run, not the file."""
+    The file is read line by line (never whole), so memory follows the run, not the file. A last
+    line without its newline that is not valid JSON is one hpbandster was still writing (the run
+    is live, or was killed): it is left out and its number added to `incomplete`."""
     try:
         size = path.stat().st_size
         fh = path.open("rb")
@@ -110,8 +112,11 @@ def _lines(path: Path):
             if "\0" in text:
                 raise BohbvisError("holds NUL bytes: a binary or damaged file, not JSON lines.", file=path, line=n)
             try:
-                yield n, _DECODER.decode(text)
+                yield n, _DECODER.decode(text.rstrip("\r\n"))
             except json.JSONDecodeError as e:
+                if incomplete is not None and not raw.endswith(b"\n"):
+                    incomplete.append(n)
+                    return
                 raise BohbvisError(
                     f"not a valid JSON line ({e.msg}).", file=path, line=n, column=e.colno
                 ) from None
@@ -182,7 +187,8 @@ def read(path: Path, metric: str | None = None) -> Run:
     infos, config_values, missing, non_finite = [], [], set(), []
     first_error: str | None = None
     t0 = math.inf
-    for n, rec in _lines(results_path):
+    incomplete: list[int] = []
+    for n, rec in _lines(results_path, incomplete):
         if not isinstance(rec, list) or len(rec) != 5:
             raise BohbvisError(
                 "expected [config_id, budget, time_stamps, result, exception].",
@@ -259,6 +265,9 @@ def read(path: Path, metric: str | None = None) -> Run:
             f"configs.json ({shown}{more}); their results are kept, with no hyperparameter values "
             "and sample type 'random' unless promoted."
         )
+    if incomplete:
+        warnings.append(f"{results_path}: line {incomplete[0]} is incomplete (hpbandster was still writing it, "
+                        "or the run was stopped); that evaluation is left out.")
     if non_finite:
         shown = ", ".join(str(n) for n in non_finite[:8]) + (" …" if len(non_finite) > 8 else "")
         warnings.append(

@@ -143,7 +143,11 @@ case("decoding-results-utf16", "decoding", BUILD, ["results.json:1", "UTF-16"],
      build=lambda d: small_run(d / "run", results=lambda ls: ("\n".join(ls) + "\n").encode("utf-16")))
 case("decoding-results-gzip", "decoding", BUILD, ["results.json:1", "compressed"],
      build=lambda d: small_run(d / "run", results=lambda ls: gzip.compress(("\n".join(ls) + "\n").encode(), mtime=0)))
-case("decoding-results-truncated-line", "decoding", BUILD, ["results.json:66", "not a valid JSON line"],
+case("decoding-results-damaged-line", "decoding", BUILD, ["results.json:20:41", "not a valid JSON line"],
+     build=lambda d: small_run(d / "run", results=lambda ls: "\n".join(ls[:19] + [ls[19][:40]] + ls[20:]) + "\n"))
+case("decoding-results-live-run-last-line", "decoding", BUILD, ["results.json: line 66 is incomplete", "wrote deck.html"],
+     exit=0, build=lambda d: small_run(d / "run", results=lambda ls: "\n".join(ls[:-1] + [ls[-1][:40]])))
+case("strict-live-run-last-line", "strict", [*BUILD, "--strict"], ["results.json: line 66 is incomplete", "--strict"],
      build=lambda d: small_run(d / "run", results=lambda ls: "\n".join(ls[:-1] + [ls[-1][:40]])))
 case("decoding-results-object-line", "decoding", BUILD, ["results.json:3", "expected [config_id, budget"],
      build=lambda d: small_run(d / "run", results=edit_line(2, lambda r: {"config_id": r[0]})))
