@@ -14,7 +14,7 @@ from ..errors import BohbvisError
 from ..model.assemble import assemble
 from ..model.run import Run
 from ..model.space import is_config_column, infer_space, read_configspace
-from ._metric import accuracy_getter
+from ._metric import InfoColumns
 
 NAME = "hpbandster"
 DESCRIPTION = "a folder with hpbandster's configs.json and results.json (+ configspace.json)"
@@ -25,10 +25,10 @@ def sniff(path: Path) -> bool:
     return (folder / "results.json").is_file() or (path.is_dir() and (folder / "configs.json").is_file())
 
 
-# Reading costs about 2.6 kB of memory per evaluation (measured: 90,000 evaluations, a 33 MB log,
-# 355 MB peak RSS for `inspect`), so logs above 200 MB (about 550,000 evaluations, some 1.5 GB)
-# are refused with a message instead of running for minutes into swap. A machine with the memory
-# can raise the limit: BOHBVIS_MAX_LOG_MB=1000.
+# Reading costs about 1.7 kB of memory per evaluation (measured: 90,000 evaluations, a 33 MB log,
+# 264 MB peak RSS for read_run, 110 MB of it the imports), so logs above 200 MB (about 550,000
+# evaluations, some 1 GB) are refused with a message instead of running for minutes. A machine
+# with the memory can raise the limit: BOHBVIS_MAX_LOG_MB=1000.
 MAX_LOG_BYTES = 200_000_000
 
 
@@ -89,7 +89,7 @@ def _lines(path: Path, incomplete: list[int] | None = None):
     limit = _max_log_bytes()
     if size > limit:
         fh.close()
-        about = (f" (about {limit / 365 / 1000:,.0f} thousand evaluations, some {limit / 365 * 2600 / 1e9:.1f} GB "
+        about = (f" (about {limit / 365 / 1000:,.0f} thousand evaluations, some {limit / 365 * 1700 / 1e9:.1f} GB "
                  "of memory)") if limit >= 10e6 else ""
         raise BohbvisError(f"is {_size(size)}; bohbvis reads logs of at most {_size(limit)}{about}.", file=path,
                            hint="Set BOHBVIS_MAX_LOG_MB to read more on a machine with the memory, or split the log.")
@@ -184,7 +184,7 @@ def read(path: Path, metric: str | None = None) -> Run:
     # Column lists, not a dict per row: a million evaluations stay within a few hundred MB.
     cols: dict[str, list] = {k: [] for k in ("config_id", "bracket", "_first_round", "_order", "_model_based",
                                               "budget", "status", "loss", "started", "finished")}
-    infos, config_values, missing, non_finite = [], [], set(), []
+    infos, config_values, missing, non_finite = InfoColumns(metric), [], set(), []
     first_error: str | None = None
     t0 = math.inf
     incomplete: list[int] = []
@@ -241,7 +241,7 @@ def read(path: Path, metric: str | None = None) -> Run:
                            ("finished", finished)):
             cols[key].append(value)
         config_values.append(config)
-        infos.append(info)
+        infos.add(info)
         first = submitted if math.isfinite(submitted) else started
         if math.isfinite(first):
             t0 = min(t0, first)
@@ -252,8 +252,8 @@ def read(path: Path, metric: str | None = None) -> Run:
     del cols
     for col in ("started", "finished"):
         raw[col] = raw[col].astype("float64") - (t0 if math.isfinite(t0) else 0.0)
-    get_acc, metric_name = accuracy_getter(infos, metric, file=results_path)
-    raw["accuracy"] = [get_acc(i) for i in infos]
+    raw["accuracy"], metric_name = infos.accuracy(metric, file=results_path)
+    del infos
     raw = pd.concat([raw, _config_columns(config_values)], axis=1)
 
     warnings = []
