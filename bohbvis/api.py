@@ -8,11 +8,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ._output import check_file_target, write_atomic
 from .errors import BohbvisError
 from .load import read_run
 from .model.run import Run
@@ -27,11 +26,15 @@ def load(data: str | Path | Run | None = None, *, format: str | None = None, met
 
 
 def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
-              format: str | None = None, metric: str | None = None, theme: str | None = None):
+              format: str | None = None, metric: str | None = None, theme: str | None = None,
+              strict: bool = False, allow_empty: bool = False):
     """Validate the story, load its run (`data` overrides the story's `data:`), build every slide.
 
+    `strict`: every warning about the run is an error. A run with no finished evaluation is an
+    error, unless `allow_empty` (then every slide says why it is empty).
     Views are cached in the process by (run content, step options) (bohbvis/steps/_cache.py):
     rebuilding after an edit of only the story's text, notes or theme recomputes no chart."""
+    from ._empty import check_not_empty, check_strict, empty_slides, nothing_to_show
     from .render.deck import Deck
     from .steps._cache import VIEWS as steps
     from .story import load_story
@@ -42,8 +45,19 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
         run = data
     else:
         source = data if data is not None else st.data_path()
+        if data is None and st.path is not None and source != "demo" and not Path(source).exists():
+            raise BohbvisError(f"no such file or folder: {source}.", file=st.path, key="data",
+                               hint="A relative data: path is relative to the story file; --data overrides it.")
         run = read_run(source, format=format, metric=metric or st.metric)
-    slides = slides_from_story(st, run, steps)
+    if strict:
+        check_strict(run)
+    reason = nothing_to_show(run)
+    if reason is None:
+        slides = slides_from_story(st, run, steps)
+    elif allow_empty:
+        slides = empty_slides(st, reason)
+    else:
+        check_not_empty(run)
     return Deck(
         title=st.title,
         lang=st.lang,
@@ -55,31 +69,29 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
     )
 
 
-def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    """Write next to the target and rename, so a failure never leaves a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def check_html_target(out: str | Path) -> Path:
+    """`build -o` takes an HTML file; a .pdf or .png is what `bohbvis export` writes (refused before any work)."""
+    out = check_file_target(out)  # a folder or a device is named as such, whatever its suffix
+    if out.suffix.lower() not in HTML_SUFFIXES:
+        other = {".pdf": "a PDF", ".png": "a PNG image", ".svg": "an SVG image"}.get(out.suffix.lower())
+        hint = (f"For {other}, run `bohbvis export -o {out}` with the same story and data."
+                if other else "Name the deck like deck.html.")
+        raise BohbvisError(f"the deck is an HTML file, and '{out.name}' is not named like one.", file=out,
+                           key="-o/--output", allowed=".html, .htm", hint=hint)
+    return out
 
 
 def write_html(deck: Any, out: str | Path) -> Path:
     from .render.html import render_html
 
+    check_html_target(out)
     return write_atomic(out, render_html(deck))
 
 
 def build(story: str | Path | None = None, *, data=None, out: str | Path = "deck.html", **kw) -> Path:
     """Story + run -> one self-contained HTML file."""
-    if Path(out).suffix.lower() not in (".html", ".htm"):
-        raise BohbvisError(f"the deck is an HTML file; '{out}' has another suffix.", key="-o/--output",
-                           allowed=".html (use `bohbvis export` for .pdf and .png)")
+    check_html_target(out)
     return write_html(make_deck(story, data=data, **kw), out)

@@ -22,6 +22,8 @@ app = typer.Typer(
 DataOpt = typer.Option(None, "--data", "-d", help="The run: an hpbandster log folder, a CSV/Parquet table, or 'demo'.")
 FormatOpt = typer.Option(None, "--format", help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy.")
 MetricOpt = typer.Option(None, "--metric", help="Key in hpbandster's info holding the accuracy (dots for nested keys; 'info' for a bare number).")
+StrictOpt = typer.Option(False, "--strict", help="Every warning about the run (deviations from Hyperband's plan, NaN losses, missing configs) is an error: for CI.")
+AllowEmptyOpt = typer.Option(False, "--allow-empty", help="Build even when no evaluation finished (all crashed or NaN): each slide says why it is empty.")
 StoryArg = typer.Argument(None, help="A story YAML file, or a built-in story name (advisor, newcomer). Default: advisor.")
 
 
@@ -35,6 +37,13 @@ def _fail(err: BohbvisError) -> None:
     raise typer.Exit(2)
 
 
+def _strict(run, strict: bool) -> None:
+    if strict:
+        from ._empty import check_strict
+
+        check_strict(run)
+
+
 def _warn(messages) -> None:
     for m in messages:
         print(f"warning: {m}", file=sys.stderr)
@@ -46,6 +55,7 @@ def inspect(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
 ) -> None:
     """Summarize a run: evaluations, budgets, brackets, the best configuration, the space."""
     from .load import read_run
@@ -53,6 +63,7 @@ def inspect(
 
     try:
         r = read_run(run, format=format, metric=metric)
+        _strict(r, strict)
     except BohbvisError as e:
         _fail(e)
     s = summary(r)
@@ -71,23 +82,26 @@ def convert(
     output: Path = typer.Option(..., "-o", "--output", help="Where to save the tidy table: .csv or .parquet."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
 ) -> None:
     """Save a run as bohbvis's tidy table (reload it with --data)."""
     from .load import read_run, tidy
 
     try:
         r = read_run(run, format=format, metric=metric)
+        _strict(r, strict)
         tidy.write(r, output)
     except BohbvisError as e:
         _fail(e)
     typer.echo(f"wrote {output} ({r.n_evaluations} evaluations)")
 
 
-def _make_deck(story, data, format, metric, theme):
+def _make_deck(story, data, format, metric, theme, strict=False, allow_empty=False):
     """The deck both `build` and `export` start from; the run's warnings go to stderr."""
     from . import api
 
-    deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
+    deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme, strict=strict,
+                         allow_empty=allow_empty)
     _warn(deck.run.warnings)
     return deck
 
@@ -103,12 +117,15 @@ def build(
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
+    allow_empty: bool = AllowEmptyOpt,
 ) -> None:
     """Build one self-contained HTML slide deck from a story and a run."""
     from . import api
 
     try:
-        deck = _make_deck(story, data, format, metric, theme)
+        api.check_html_target(output)  # a wrong -o fails before any work
+        deck = _make_deck(story, data, format, metric, theme, strict, allow_empty)
         path = api.write_html(deck, output)
     except BohbvisError as e:
         _fail(e)
@@ -147,12 +164,14 @@ def export(
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
+    allow_empty: bool = AllowEmptyOpt,
 ) -> None:
     """Export the deck as PDF or PNG pages, without a browser."""
     from .export import export_deck
 
     try:
-        deck = _make_deck(story, data, format, metric, theme)
+        deck = _make_deck(story, data, format, metric, theme, strict, allow_empty)
         written = export_deck(deck, output, scale=scale, notes=notes, charts_dir=charts, progress=True)
     except BohbvisError as e:
         _fail(e)

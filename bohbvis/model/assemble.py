@@ -25,6 +25,7 @@ def assemble(
     metric: str | None,
     warnings: list[str] | tuple[str, ...] = (),
     eta: float | None = None,
+    first_error: str | None = None,
 ) -> Run:
     t = raw.copy()
     budgets = sorted(float(b) for b in t["budget"].unique())
@@ -79,6 +80,7 @@ def assemble(
         format=format,
         metric=metric,
         warnings=tuple(warnings),
+        first_error=first_error,
     )
 
 

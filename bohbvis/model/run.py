@@ -72,6 +72,9 @@ class Run:
     format: str
     metric: str | None  # where accuracy came from (e.g. the info key), None when the run has none
     warnings: tuple[str, ...] = field(default=())
+    # The first crashed evaluation's error, as "<file>:<line>: <last line of its exception>", when
+    # the reader saw one: what a run with nothing to show is explained by.
+    first_error: str | None = None
 
     # --- plain facts -------------------------------------------------------------------------
     @property
