@@ -102,3 +102,16 @@ def test_the_same_run_loaded_again_hits(counted, demo_run):
     counted.clear()
     api.make_deck(story, data="demo")  # a new Run object with the same content
     assert [k for k in counted if k not in UNCACHED_KINDS] == []
+
+
+def test_a_one_shot_build_never_hashes_the_run(counted):
+    from bohbvis.load import read_run
+
+    run = read_run("demo")  # a fresh Run: its fingerprint is not computed yet
+    api.make_deck(advisor(), data=run)
+    assert "fingerprint" not in run.__dict__  # seconds at 10⁵ evaluations, for nothing
+    again = read_run("demo")
+    counted.clear()
+    api.make_deck(advisor(), data=again)  # a second Run object: now both are hashed, and match
+    assert [k for k in counted if k not in UNCACHED_KINDS] == []
+    assert run.fingerprint == again.fingerprint

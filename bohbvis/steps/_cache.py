@@ -8,6 +8,8 @@ per key and reused:
 
     (run.fingerprint, options.cache_key(), options.index, options.fragments)
 
+(the fingerprint only once a second Run object comes in, see ViewCache).
+
 `index` is in the key because chart and table ids carry the step's position; `fragments` because
 a step may reveal its blocks one by one. A cached step is built with title/text/notes blanked,
 which is exactly what the pipeline overwrites: a slide's title from the story replaces the
@@ -20,6 +22,7 @@ before it changes them), so one cached slide can serve every rebuild.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections import OrderedDict
 from typing import Any
 
@@ -30,11 +33,18 @@ MAX_VIEWS = 128  # slides kept: a few stories' worth, on a few runs
 
 
 class ViewCache:
-    """`build(run, options)` like bohbvis.steps.build, from the cache when it can."""
+    """`build(run, options)` like bohbvis.steps.build, from the cache when it can.
+
+    The run's content fingerprint hashes the whole table (seconds at 10⁵ evaluations), and a
+    one-shot `bohbvis build` never rebuilds, so it is computed only when it can pay off: views of
+    a Run object are kept under that object until another Run object comes in; only then are
+    both fingerprinted (the same content loaded twice then shares its views). A run that was
+    garbage-collected before that can match nothing, and its views are dropped."""
 
     def __init__(self, max_views: int = MAX_VIEWS) -> None:
         self.max_views = max_views
         self._views: OrderedDict[tuple, Any] = OrderedDict()
+        self._unhashed: dict[int, weakref.ref] = {}  # id(run) -> the run, views kept under ("run", id)
         self.hits = 0
         self.misses = 0
 
@@ -43,7 +53,7 @@ class ViewCache:
 
         if options.kind in UNCACHED_KINDS:
             return build(run, options)
-        key = (run.fingerprint, options.cache_key(), options.index, options.fragments)
+        key = (self._content(run), options.cache_key(), options.index, options.fragments)
         slide = self._views.get(key)
         if slide is not None:
             self._views.move_to_end(key)
@@ -56,8 +66,31 @@ class ViewCache:
             self._views.popitem(last=False)
         return slide
 
+    def _content(self, run) -> tuple:
+        """What identifies the run's content in the keys: ("run", id) or ("fp", fingerprint)."""
+        ref = self._unhashed.get(id(run))
+        if ref is not None and ref() is run:
+            return ("run", id(run))
+        if "fingerprint" in getattr(run, "__dict__", {}):  # already computed: free
+            return ("fp", run.fingerprint)
+        if not self._views:
+            self._unhashed = {id(run): weakref.ref(run)}
+            return ("run", id(run))
+        for rid, old in list(self._unhashed.items()):  # another run was seen: name both by content
+            alive = old()
+            self._rekey(("run", rid), None if alive is None else ("fp", alive.fingerprint))
+        self._unhashed = {}
+        return ("fp", run.fingerprint)
+
+    def _rekey(self, old: tuple, new: tuple | None) -> None:
+        for key in [k for k in self._views if k[0] == old]:
+            slide = self._views.pop(key)
+            if new is not None:
+                self._views[(new, *key[1:])] = slide
+
     def clear(self) -> None:
         self._views.clear()
+        self._unhashed = {}
         self.hits = self.misses = 0
 
 
