@@ -80,14 +80,26 @@ def child(args: list[str]) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def child_or_error(args: list[str]) -> dict:
+    try:
+        return child(args)
+    except subprocess.CalledProcessError as e:  # a failure is a result too: reported, not fatal
+        return {"error": (e.stderr or "").strip().splitlines()[-1:] or ["failed"]}
+
+
 def children(args: list[str], repeat: int, warmup: bool) -> dict:
     """`child` `repeat` times (after a warm-up): medians of the wall time, the last answer's details."""
-    if warmup:
-        child(args)
+    try:
+        if warmup:
+            child(args)
+    except subprocess.CalledProcessError as e:
+        return {"error": (e.stderr or "").strip().splitlines()[-1:] or ["failed"]}
     answers = []
     for _ in range(repeat):
         t = time.perf_counter()
-        answer = child(args)
+        answer = child_or_error(args)
+        if "error" in answer:
+            return answer
         answer["wall"] = time.perf_counter() - t
         answers.append(answer)
     last = answers[-1]
@@ -256,8 +268,10 @@ def main() -> int:
             for method in EMBEDDINGS if not args.quick else ("pca",) if n <= 575 else ():
                 story = json.dumps({"title": "map", "data": "demo", "steps": [{"kind": "embedding", "method": method}]})
                 e = children(["build", story, str(folder), str(tmp / "emb.html")], 1, warmup=False)
-                r["embedding"][method] = {"wall": e["wall"], "step": e["per_kind"].get("embedding"), "rss_mb": e["rss_mb"]}
+                r["embedding"][method] = e if "error" in e else {
+                    "wall": e["wall"], "step": e["per_kind"].get("embedding"), "rss_mb": e["rss_mb"]}
             res["synthetic"][str(n)] = r
+            args.json.write_text(json.dumps(res, indent=1, sort_keys=True) + "\n")  # partial results survive
             print(f"  … {n:,} evaluations done ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     res["seconds"] = time.perf_counter() - started
     res["machine"]["load_after"] = os.getloadavg()[0]
@@ -285,15 +299,15 @@ def targets(res: dict) -> list[dict]:
     add("deck size (advisor, demo)", s["deck"] / 1e6, 1.4, " MB")
     add("rebuild after a text-only edit (warm, cache hit)", res["rebuild"]["median"], 0.3, " s")
     syn = res["synthetic"]
-    if "100000" in syn:
+    if "100000" in syn and "error" not in syn["100000"]:
         big = syn["100000"]
         add("10⁵ build / demo build", big["wall"] / adv["build"]["median"], 10.0)
         add("10⁵ deck size", big["bytes"] / 1e6, 5.0, " MB")
         add("10⁵ peak RSS", big["rss_mb"] / 1e3, 1.5, " GB")
         tsne = big["embedding"].get("tsne")
-        if tsne:
+        if tsne and tsne.get("step"):
             add("10⁵ t-SNE step", tsne["step"], 60.0, " s")
-    if "1000000" in syn:
+    if "1000000" in syn and "error" not in syn["1000000"]:
         add("10⁶ deck size", syn["1000000"]["bytes"] / 1e6, 5.0, " MB",
             note=f"build {syn['1000000']['wall']:.0f} s, peak RSS {syn['1000000']['rss_mb'] / 1e3:.2f} GB")
     return out
@@ -317,6 +331,9 @@ def report(res: dict) -> str:
     lines += ["", "| evaluations | build | runs | peak RSS | deck | slowest steps | embedding step: pca / tsne / mds |",
               "|---|---|---|---|---|---|---|"]
     for n, r in res["synthetic"].items():
+        if "error" in r:
+            lines.append(f"| {int(n):,} | failed: {' '.join(r['error'])} | | | | | |")
+            continue
         slow = sorted(r["per_kind"].items(), key=lambda kv: -kv[1])[:3]
         emb = " / ".join(f"{r['embedding'][k]['step']:.1f} s" if r["embedding"].get(k, {}).get("step") else "–"
                          for k in EMBEDDINGS)

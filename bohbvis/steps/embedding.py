@@ -186,15 +186,20 @@ def build(run, options) -> Slide:
         notes.append(f"Only {n_configs} configurations: {METHOD_NAMES[method]} needs more, so this map is PCA.")
     fitted = configs
     if used != "pca" and n_configs > MAX_SLOW:
-        fitted = sample_points(configs.sort_index(), MAX_SLOW, keep=configs.loc[configs["top"], "sample_id"]).frame
+        # The best are always kept, but at most half the sample: the rest is an even draw.
+        kept = configs.loc[configs["top"], "sample_id"].head(MAX_SLOW // 2)
+        fitted = sample_points(configs.sort_index(), MAX_SLOW, keep=kept).frame
+        best = f"the top {k}" if len(kept) == k else f"the best {len(kept):,} of the top {k:,}"
         notes.append(f"{METHOD_NAMES[used]} ran on a random sample of {MAX_SLOW:,} of the {n_configs:,} "
-                     f"configurations (fixed seed {SAMPLE_SEED}; the top {k} always kept).")
+                     f"configurations (fixed seed {SAMPLE_SEED}; {best} always kept).")
     X, names, conditional = features(fitted, run.space)
     Y, info = project(X, used)
     Y = np.asarray(Y, dtype=np.float64)  # t-SNE returns float32: rounded, it would print 17 digits
     fitted = fitted.assign(x=np.round(Y[:, 0], 4), y=np.round(Y[:, 1], 4))
     spread = top_spread(Y, fitted["top"].to_numpy())
-    drawn = sample_points(fitted, MAX_POINTS, keep=fitted.loc[fitted["top"], "sample_id"], what="configurations")
+    # (at most half the drawn points are "always kept" top ones, so the sample stays ≤ MAX_POINTS)
+    drawn = sample_points(fitted, MAX_POINTS, keep=fitted.loc[fitted["top"], "sample_id"].head(MAX_POINTS // 2),
+                          what="configurations")
     if drawn.note:
         notes.append(drawn.note)
     pts = drawn.frame
