@@ -14,20 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BohbvisError
-from .load import read_run
+from .load import ReaderOptions, read_run
 from .model.run import Run
 
 DEFAULT_STORY = "advisor"
 
 
-def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None) -> Run:
+def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None,
+         options: ReaderOptions | None = None) -> Run:
+    """`options`: what the tool did not store (Optuna's study, --hyperband; Ray's mode, max_t, eta)."""
     if isinstance(data, Run):
         return data
-    return read_run(data, format=format, metric=metric)
+    return read_run(data, format=format, metric=metric, options=options)
 
 
 def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
-              format: str | None = None, metric: str | None = None, theme: str | None = None):
+              format: str | None = None, metric: str | None = None, theme: str | None = None,
+              options: ReaderOptions | None = None):
     """Validate the story, load its run (`data` overrides the story's `data:`), build every slide."""
     from . import steps
     from .render.deck import Deck
@@ -39,7 +42,7 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
         run = data
     else:
         source = data if data is not None else st.data_path()
-        run = read_run(source, format=format, metric=metric or st.metric)
+        run = read_run(source, format=format, metric=metric or st.metric, options=options)
     slides = slides_from_story(st, run, steps)
     return Deck(
         title=st.title,
