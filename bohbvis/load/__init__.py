@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ..errors import BohbvisError, did_you_mean
 from ..model.run import Run
-from . import hpbandster, optuna, seed_csv, tidy
+from . import hpbandster, optuna, seed_csv, smac3, tidy
 from .options import ReaderOptions
 
-READERS = {m.NAME: m for m in (hpbandster, seed_csv, tidy, optuna)}
+READERS = {m.NAME: m for m in (hpbandster, seed_csv, tidy, optuna, smac3)}
 DEMO = "demo"
 
 
@@ -26,6 +26,8 @@ def demo_path() -> Path:
 def detect_format(path: Path) -> str:
     if optuna.sniff(path):
         return optuna.NAME
+    if smac3.sniff(path):
+        return smac3.NAME
     if path.is_dir() or path.name in ("results.json", "configs.json"):
         if hpbandster.sniff(path):
             return hpbandster.NAME
