@@ -75,14 +75,15 @@ def main() -> None:
     tuner = tune.Tuner(
         trainable,
         tune_config=tune.TuneConfig(
-            metric="accuracy", mode="max", num_samples=args.trials,
-            search_alg=TuneBOHB(space=cs, seed=0),
-            scheduler=HyperBandForBOHB(time_attr="training_iteration", max_t=9, reduction_factor=3),
+            num_samples=args.trials,
+            search_alg=TuneBOHB(space=cs, seed=0, metric="accuracy", mode="max"),
+            scheduler=HyperBandForBOHB(time_attr="training_iteration", max_t=9, reduction_factor=3,
+                                       metric="accuracy", mode="max"),
         ),
         run_config=tune.RunConfig(name="sgd-digits", storage_path=str(out), verbose=0),
     )
     grid = tuner.fit()
-    best = grid.get_best_result()
+    best = grid.get_best_result(metric="accuracy", mode="max")
     print("trials", len(grid), "best", best.metrics["accuracy"], best.config)
     folder = out / "sgd-digits"
     for p in list(folder.rglob("*")):

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ..errors import BohbvisError, did_you_mean
 from ..model.run import Run
-from . import hpbandster, optuna, seed_csv, smac3, tidy
+from . import hpbandster, optuna, ray_tune, seed_csv, smac3, tidy
 from .options import ReaderOptions
 
-READERS = {m.NAME: m for m in (hpbandster, seed_csv, tidy, optuna, smac3)}
+READERS = {m.NAME: m for m in (hpbandster, seed_csv, tidy, optuna, smac3, ray_tune)}
 DEMO = "demo"
 
 
@@ -28,6 +28,8 @@ def detect_format(path: Path) -> str:
         return optuna.NAME
     if smac3.sniff(path):
         return smac3.NAME
+    if ray_tune.sniff(path):
+        return ray_tune.NAME
     if path.is_dir() or path.name in ("results.json", "configs.json"):
         if hpbandster.sniff(path):
             return hpbandster.NAME
