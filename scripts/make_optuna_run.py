@@ -16,7 +16,7 @@ Outputs written into ``--out``:
 * ``journal.log``  -- ``JournalFileBackend`` storage with one study, ``sgd-digits-journal``
   (45 trials, same objective, another seed).
 
-Regenerate (about 30 seconds on 2 cores)::
+Regenerate (about 3.5 minutes on 2 shared cores)::
 
     pip install optuna scikit-learn
     python scripts/make_optuna_run.py --out tests/data/optuna

@@ -10,7 +10,7 @@ Output: ``--out/sgd-digits/`` (the experiment folder: ``experiment_state-*.json`
 trial with ``params.json``, ``result.json``, ``progress.csv``; Ray's own pickles stay so the tests can compare with Ray's API, but bohbvis never
 reads them). TensorBoard event logs are deleted.
 
-Regenerate (about two minutes on 2 cores)::
+Regenerate (about 5 minutes on 2 shared cores, mostly Ray start-up and trial scheduling)::
 
     pip install "ray[tune]" hpbandster ConfigSpace scikit-learn
     python scripts/make_ray_run.py --out tests/data/ray

@@ -9,7 +9,7 @@ that overflow raise in scikit-learn, and SMAC3 records them as CRASHED.
 Output: ``--out/sgd-digits/0/`` with SMAC3's ``runhistory.json``, ``intensifier.json``,
 ``scenario.json``, ``configspace.json`` and ``optimization.json``.
 
-Regenerate (about a minute on 2 cores)::
+Regenerate (about 4 minutes on 2 shared cores)::
 
     pip install smac scikit-learn
     python scripts/make_smac3_run.py --out tests/data/smac3
