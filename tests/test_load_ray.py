@@ -84,10 +84,8 @@ def test_shipped_stories_build_on_the_ray_run(story):
 
 # --- against Ray's own API ------------------------------------------------------------------------
 
-ray_tune = pytest.importorskip("ray.tune", reason="ray[tune] is a test dependency (API comparisons)")
-
-
 def test_matches_ray_result_grid_and_hyperband_fill_rule():
+    pytest.importorskip("ray.tune", reason="ray[tune] is a test dependency (API comparisons)")
     from ray.tune import ExperimentAnalysis, ResultGrid
     from ray.tune.schedulers.hb_bohb import HyperBandForBOHB
 

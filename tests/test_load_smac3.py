@@ -110,10 +110,8 @@ def test_shipped_stories_build_on_the_smac3_run(story):
 
 # --- against SMAC3's own API ----------------------------------------------------------------------
 
-smac = pytest.importorskip("smac", reason="smac is a test dependency (API comparisons)")
-
-
 def test_matches_smac3_runhistory_and_hyperband_plan():
+    pytest.importorskip("smac", reason="smac is a test dependency (API comparisons)")
     from ConfigSpace import ConfigurationSpace
     from smac.intensifier.hyperband_utils import determine_HB
     from smac.runhistory.runhistory import RunHistory
