@@ -136,3 +136,36 @@ def test_matches_smac3_runhistory_and_hyperband_plan():
             assert [r.n for r in b.rounds] == hb["n_configs_in_stage"][stage]
             complete += 1
     assert complete >= 4
+
+
+def _toy(config, seed: int = 0, budget: float = 9) -> float:
+    """A cheap real objective: the cost falls with the budget; x > 2 crashes (SMAC3 records CRASHED)."""
+    x, kind = config["x"], config["kind"]
+    if x > 2.0:
+        raise ValueError("diverged")
+    return (x - 1.0) ** 2 + {"a": 0.0, "b": 0.5}[kind] + 3.0 / budget
+
+
+def test_a_fresh_run_matches_smac3s_api(tmp_path):
+    """A small real SMAC3 run made here (Hyperband, budgets 1 to 9): counts, costs, crashes, incumbent."""
+    pytest.importorskip("smac", reason="smac is a test dependency")
+    from ConfigSpace import Categorical, ConfigurationSpace, Float
+    from smac import MultiFidelityFacade, Scenario
+    from smac.intensifier.hyperband import Hyperband
+
+    cs = ConfigurationSpace(seed=0)
+    cs.add([Float("x", (-3.0, 3.0)), Categorical("kind", ["a", "b"])])
+    scenario = Scenario(cs, name="toy", output_directory=tmp_path, deterministic=True, n_trials=40,
+                        min_budget=1, max_budget=9, seed=0, crash_cost=100.0)
+    facade = MultiFidelityFacade(scenario, _toy, intensifier=Hyperband(scenario, eta=3, incumbent_selection="highest_budget"),
+                                 overwrite=True, logging_level=40)
+    incumbent = facade.optimize()
+    facade.runhistory.save(tmp_path / "toy" / "0" / "runhistory.json")
+    run = read_run(tmp_path / "toy" / "0")
+    rh = facade.runhistory
+    assert run.n_evaluations == len(rh)
+    crashed = [k for k, v in rh.items() if v.status.name == "CRASHED"]
+    assert run.n_crashed == len(crashed) > 0
+    assert run.budgets == (1.0, 3.0, 9.0) and run.eta == 3.0
+    assert run.best["config_id"] == str(rh.get_config_id(incumbent))
+    assert run.best["loss"] == pytest.approx(rh.get_cost(incumbent))

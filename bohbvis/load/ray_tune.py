@@ -87,8 +87,11 @@ def _trials(folder: Path) -> list[dict]:
         out.append({"trial_id": str(t.get("trial_id", i)), "status": str(t.get("status", "")), "order": counter,
                     "results": results, "config": config, "error": (logdir / "error.txt").is_file()})
     if not out or not any(t["results"] for t in out):
-        raise BohbvisError("has no trials with results: result.json is missing or empty in every trial folder.",
-                           file=folder, allowed="an experiment folder after at least one reported result")
+        failed = sum(1 for t in out if t["error"] or t["status"] == "ERROR")
+        why = (f"all {failed} trial(s) failed before reporting (see error.txt in their folders)" if failed
+               else "result.json is missing or empty in every trial folder")
+        raise BohbvisError(f"has no trials with results: {why}.", file=folder,
+                           allowed="an experiment folder after at least one reported result")
     return sorted(out, key=lambda t: (t["order"], t["trial_id"]))
 
 
@@ -106,13 +109,32 @@ def s_max_1(max_t: float, eta: float) -> int:
     return int(np.round(np.log(max_t) / np.log(eta))) + 1
 
 
-def infer_eta(max_t: float, stops: set[float]) -> float | None:
-    """The smallest whole reduction factor whose rungs hold every iteration a trial stopped at."""
-    for eta in range(2, 11):
-        values = {r for s in range(s_max_1(max_t, eta)) for r in rungs(max_t, eta, s)}
-        if stops <= values:
-            return float(eta)
-    return None
+def fill(n_trials: int, max_t: float, eta: float) -> list[tuple[int, int]]:
+    """(bracket id, s) for each trial in creation order: HyperBandForBOHB.on_trial_add, largest
+    bracket first; a band holds s_max_1 brackets; a bracket whose r0 rounds to 0 is skipped."""
+    n_s = s_max_1(max_t, eta)
+    out: list[tuple[int, int]] = []
+    band = 0
+    while len(out) < n_trials:
+        for s in range(n_s - 1, -1, -1):
+            if int(max_t * eta ** (-s)) == 0:
+                continue
+            out += [(band * n_s + (n_s - 1 - s), s)] * int(np.ceil(n_s / (s + 1) * eta**s))
+        band += 1
+    return out[:n_trials]
+
+
+def infer_eta(max_t: float, lasts: list[float | None]) -> float | None:
+    """The reduction factor under which most trials stopped at a rung of the bracket the fill rule
+    gives them (a trial may overshoot a pause by an iteration, so not all need to); ties go to 3,
+    HyperBandForBOHB's default, then to the smaller factor."""
+    best = None
+    for eta in (3, 2, 4, 5, 6, 7, 8, 9, 10):
+        score = sum(1 for last, (_, s) in zip(lasts, fill(len(lasts), max_t, eta))
+                    if last is not None and last in rungs(max_t, eta, s))
+        if best is None or score > best[0]:
+            best = (score, float(eta))
+    return best[1] if best and best[0] > 0 else None
 
 
 def read(path: Path, metric: str | None = None, options: ReaderOptions | None = None) -> Run:
@@ -136,9 +158,10 @@ def read(path: Path, metric: str | None = None, options: ReaderOptions | None = 
     mode_text = "given with --mode" if options.mode else "inferred from the metric's name"
     acc_key = metric if mode == "max" and "acc" in metric.lower() else choose_key(keys)
 
-    stops = {float(t["results"][-1][TIME_ATTR]) for t in trials if t["results"] and TIME_ATTR in t["results"][-1]}
-    max_t = float(options.max_t) if options.max_t else max(stops)
-    eta = float(options.eta) if options.eta else infer_eta(max_t, stops)
+    lasts = [float(t["results"][-1][TIME_ATTR]) if t["results"] and TIME_ATTR in t["results"][-1] else None
+             for t in trials]
+    max_t = float(options.max_t) if options.max_t else max(x for x in lasts if x is not None)
+    eta = float(options.eta) if options.eta else infer_eta(max_t, lasts)
     notes = [f"Ray Tune does not store HyperBand's settings (they are pickled): max_t {_n(max_t)} "
              + ("given with --max-t" if options.max_t else "= the largest training_iteration reached")
              + f", reduction factor {_n(eta) if eta else '?'} "
@@ -148,15 +171,7 @@ def read(path: Path, metric: str | None = None, options: ReaderOptions | None = 
         raise BohbvisError("cannot infer HyperBand's reduction factor from where the trials stopped.", file=folder,
                            key="--eta", hint="give --eta (and --max-t) as set in HyperBandForBOHB")
     n_s = s_max_1(max_t, eta)
-    order = []  # bracket s for each trial in creation order: the fill rule
-    band = 0
-    while len(order) < len(trials):
-        for s in range(n_s - 1, -1, -1):
-            if int(max_t * eta ** (-s)) == 0:
-                continue
-            n0 = int(np.ceil(n_s / (s + 1) * eta**s))
-            order += [(band * n_s + (n_s - 1 - s), s)] * n0
-        band += 1
+    order = fill(len(trials), max_t, eta)
 
     t0 = min((r.get("timestamp", math.inf) - r.get("time_this_iter_s", 0) for t in trials for r in t["results"][:1]),
              default=0.0)
@@ -175,8 +190,10 @@ def read(path: Path, metric: str | None = None, options: ReaderOptions | None = 
         if crashed:
             nxt = next((b for b in ladder if b not in reached), None)
             evals.append((nxt if nxt is not None else max_t, None, True))
-        elif its and (not reached or its[-1] > reached[-1]):
-            evals.append((its[-1], by_iter[its[-1]], False))  # stopped off the ladder (a stop criterion)
+        elif its and (not reached or its[-1] > reached[-1]) and (by_iter[its[-1]].get("done") or not reached):
+            # Ended off the ladder by itself (a stop criterion); a trial that merely ran an iteration
+            # past its pause (Ray pauses asynchronously) keeps its rung evaluations only.
+            evals.append((its[-1], by_iter[its[-1]], False))
         if t["status"] in ("PAUSED", "RUNNING", "PENDING"):
             stale += 1
         for b, r, bad in evals:
