@@ -15,7 +15,6 @@ from bohbvis import api
 from bohbvis.cli import app
 from bohbvis.errors import BohbvisError
 from bohbvis.load import ReaderOptions, read_run
-from bohbvis.load import optuna as reader
 from bohbvis.render.html import render_html
 from testdata import DATA
 
@@ -40,7 +39,7 @@ def test_recorded_study_counts_budgets_and_settings():
     # PRUNED trials are evaluations that stopped early, never crashes.
     assert run.n_crashed == 0
     assert run.recovery.settings.startswith("not stored by Optuna; inferred")
-    assert any("inferred min_resource 1, max_resource 27, reduction_factor 3" in d for d in run.deviations)
+    assert any("inferred 1, 27, η 3 from the rungs" in d for d in run.deviations)
     # Each bracket b starts at rung step 3**b: bracket 0 at 1, bracket 3 at 27.
     assert {b.bracket: b.budgets[0] for b in run.brackets} == {0: 1.0, 1: 3.0, 2: 9.0, 3: 27.0}
     assert {b.bracket: len(b.rounds) for b in run.brackets} == {0: 4, 1: 3, 2: 2, 3: 1}

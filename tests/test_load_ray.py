@@ -51,7 +51,7 @@ def test_brackets_follow_the_fill_rule_and_plan():
     run = read_run(EXP)
     # Two full bands of HyperBandForBOHB(max_t=9, eta=3): brackets of 9, 5 and 3 new trials.
     assert [[r.n for r in b.rounds] for b in run.brackets] == [[9, 3, 1], [5, 2], [3]] * 2
-    assert any("max_t 9 = the largest training_iteration reached" in d for d in run.deviations)
+    assert any("max_t 9 (largest iteration), η 3 (where trials stopped)" in d for d in run.deviations)
     s = json.loads(runner.invoke(app, ["inspect", str(EXP), "--json"]).stdout)
     assert "fill rule" in s["recovery"]["brackets"]
 

@@ -195,19 +195,17 @@ def build_run(study: storage.StudyRecord, *, source: str, hyperband: tuple | Non
             settings_text = (f"not stored by Optuna; inferred from the recorded rungs and steps: min_resource "
                              f"{_n(st.min_resource)}, reduction_factor {st.eta}, {st.n_brackets} brackets, "
                              f"max_resource {_n(st.max_resource)} (the largest step)")
-            notes.append(f"HyperbandPruner's settings are not stored: inferred min_resource {_n(st.min_resource)}, "
-                         f"max_resource {_n(st.max_resource)}, reduction_factor {st.eta} "
-                         f"(give --hyperband MIN,MAX,ETA to set them).")
+            notes.append(f"HyperbandPruner's settings are not stored: inferred {_n(st.min_resource)}, "
+                         f"{_n(st.max_resource)}, η {st.eta} from the rungs (set them with --hyperband).")
             if len({(f.min_resource, f.eta, f.n_brackets) for f in fits}) > 1:
                 notes.append(f"{len(fits)} pruner settings fit the recorded rungs equally; the smallest "
                              "reduction factor and min_resource were taken.")
         else:
             settings_text = "no HyperbandPruner rungs recorded: one evaluation per trial at its last step"
     if st is not None:
-        notes.append("Optuna's HyperbandPruner is asynchronous: brackets share trials in the ratio "
+        notes.append("HyperbandPruner is asynchronous: brackets share trials "
                      + ":".join(str(a) for a in st.allocation)
-                     + f" and each rung promotes the best 1/{st.eta} of the trials it has seen, so the counts "
-                     "per round differ from hpbandster's synchronous plan.")
+                     + f", each rung promotes the best 1/{st.eta} seen so far, so counts differ from the synchronous plan.")
 
     t0 = min((t.start for t in finished if t.start is not None), default=None)
     finish_times = sorted(t.complete for t in study.trials if t.state in ("COMPLETE", "PRUNED") and t.complete)
@@ -237,8 +235,8 @@ def build_run(study: storage.StudyRecord, *, source: str, hyperband: tuple | Non
     space = _space(study)
     raw = pd.concat([raw, _config_columns(configs, space)], axis=1)
     if maximize:
-        notes.insert(0, "The study maximized its objective; bohbvis's loss is the objective's negative"
-                     + (" and its accuracy is the objective itself." if metric else "."))
+        notes.insert(0, "The study maximized its objective: loss = −objective"
+                     + (", accuracy = objective." if metric else "."))
     warnings = []
     if skipped:
         warnings.append(f"{label}: {skipped} trial(s) of study '{study.name}' are RUNNING or WAITING; they are left out.")

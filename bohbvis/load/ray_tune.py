@@ -148,25 +148,21 @@ def read(path: Path, metric: str | None = None, options: ReaderOptions | None = 
         if metric is None:
             raise BohbvisError("cannot tell which reported number is the metric.", file=folder, key="--metric",
                                allowed=", ".join(keys) or "(no numbers reported)")
-        metric_text = f"metric '{metric}' chosen from the reported keys (give --metric to choose)"
     else:
         if metric not in keys:
             raise BohbvisError(f"metric '{metric}' is not reported by any trial.", file=folder, key="--metric",
                                allowed=", ".join(keys))
-        metric_text = f"metric '{metric}' given with --metric"
     mode = options.mode or ("max" if any(w in metric.lower() for w in ("acc", "score", "reward", "auc")) else "min")
-    mode_text = "given with --mode" if options.mode else "inferred from the metric's name"
     acc_key = metric if mode == "max" and "acc" in metric.lower() else choose_key(keys)
 
     lasts = [float(t["results"][-1][TIME_ATTR]) if t["results"] and TIME_ATTR in t["results"][-1] else None
              for t in trials]
     max_t = float(options.max_t) if options.max_t else max(x for x in lasts if x is not None)
     eta = float(options.eta) if options.eta else infer_eta(max_t, lasts)
-    notes = [f"Ray Tune does not store HyperBand's settings (they are pickled): max_t {_n(max_t)} "
-             + ("given with --max-t" if options.max_t else "= the largest training_iteration reached")
-             + f", reduction factor {_n(eta) if eta else '?'} "
-             + ("given with --eta" if options.eta else "inferred from where trials stopped")
-             + f"; {metric_text}, mode {mode} {mode_text}."]
+    notes = [f"HyperBand's settings are not stored (only pickled): max_t {_n(max_t)} "
+             + ("(--max-t)" if options.max_t else "(largest iteration)")
+             + f", η {_n(eta) if eta else '?'} " + ("(--eta)" if options.eta else "(where trials stopped)")
+             + f"; metric '{metric}', mode {mode}" + (" (--mode)." if options.mode else " (from its name).")]
     if eta is None:
         raise BohbvisError("cannot infer HyperBand's reduction factor from where the trials stopped.", file=folder,
                            key="--eta", hint="give --eta (and --max-t) as set in HyperBandForBOHB")
@@ -176,7 +172,6 @@ def read(path: Path, metric: str | None = None, options: ReaderOptions | None = 
     t0 = min((r.get("timestamp", math.inf) - r.get("time_this_iter_s", 0) for t in trials for r in t["results"][:1]),
              default=0.0)
     rows, configs = [], []
-    stale = 0
     for t, (bracket, s) in zip(trials, order):
         ladder = rungs(max_t, eta, s)
         by_iter = {float(r[TIME_ATTR]): r for r in t["results"] if TIME_ATTR in r}
@@ -194,8 +189,6 @@ def read(path: Path, metric: str | None = None, options: ReaderOptions | None = 
             # Ended off the ladder by itself (a stop criterion); a trial that merely ran an iteration
             # past its pause (Ray pauses asynchronously) keeps its rung evaluations only.
             evals.append((its[-1], by_iter[its[-1]], False))
-        if t["status"] in ("PAUSED", "RUNNING", "PENDING"):
-            stale += 1
         for b, r, bad in evals:
             value = r.get(metric) if r else None
             ok = not bad and isinstance(value, (int, float)) and math.isfinite(value)
@@ -219,10 +212,8 @@ def read(path: Path, metric: str | None = None, options: ReaderOptions | None = 
     if len(trials) % sum(int(np.ceil(n_s / (s + 1) * eta**s)) for s in range(n_s) if int(max_t * eta ** (-s))):
         notes.append("The last band is incomplete: its brackets hold fewer trials than HyperBand's plan; with "
                      "concurrent trials Ray may also overfill the last bracket, which the fill rule cannot see.")
+    # Ray's status can be stale (HyperBand leaves stopped trials PAUSED): results decide, not status.
     warnings = []
-    if stale:
-        warnings.append(f"{folder}: {stale} trial(s) are PAUSED, RUNNING or PENDING in the experiment state "
-                        "(Ray's status can be stale); their results are read as they are.")
     recovery = Recovery(
         brackets=("not stored: HyperBandForBOHB's fill rule in trial-creation order (bracket s = s_max … 0 takes "
                   "ceil(s_max_1/(s+1)·η^s) trials)"),

@@ -123,13 +123,12 @@ def build(run: Run, options: StepOptions) -> Slide:
         + f'<div class="stats">{stats}</div>'
         + _ladder_html(run, n)
         + _deviations_html(run, max_dev)
-        + _recovery_html(run)
     )
     right = _space_table(run) + (
         '<p class="small">* described from the values the run used (no configspace.json).</p>'
         if any(hp.inferred for hp in run.space)
         else ""
-    )
+    ) + _recovery_html(run)
     # Two columns inside one block: the story's text keeps the full width above them.
     body = (
         '<div class="overview" style="display:flex;gap:2.5rem;align-items:flex-start">'
@@ -170,8 +169,9 @@ def _recovery_html(run: Run) -> str:
     rec = run.recovery
     if rec.all_recorded:
         return ""
+    # Beside the space table (the left column is full); the settings are among the deviations.
     items = "".join(f"<li>{esc(label)}: {esc(text)}.</li>" for label, text in
-                    (("Brackets", rec.brackets), ("Budgets", rec.budgets), ("Settings", rec.settings))
+                    (("Brackets", rec.brackets), ("Budgets", rec.budgets), ("Sample types", rec.sample_types))
                     if text != "recorded in the run's files")
     return (f'<p class="small"><strong>Not stored by {esc(run.format)}, recovered:</strong></p>'
             f'<ul class="recovery small">{items}</ul>')
