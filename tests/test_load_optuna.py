@@ -167,6 +167,16 @@ def test_shipped_stories_build_on_the_optuna_run(story):
     assert "{{" not in html.split("<script", 1)[0]
 
 
+def test_story_data_url_is_relative_to_the_story(tmp_path):
+    import shutil
+
+    shutil.copy(DB, tmp_path / "study.db")
+    story = tmp_path / "talk.yaml"
+    story.write_text("title: t\ndata: sqlite:///study.db\nsteps:\n  - kind: overview\n", encoding="utf-8")
+    deck = api.make_deck(story, options=ReaderOptions(study="sgd-digits"))
+    assert deck.run.format == "optuna" and deck.run.source == f"sqlite:///{tmp_path / 'study.db'}"
+
+
 # --- against Optuna's own API ----------------------------------------------------------------------
 
 # Module-level importorskip would skip the recorded-run tests above too: each API test asks itself.
