@@ -138,6 +138,19 @@ def test_database_that_is_not_optunas(tmp_path):
         read_run(f"sqlite:///{garbage}")
 
 
+def test_multi_objective_study_is_one_clear_error(tmp_path):
+    import shutil
+
+    copy = tmp_path / "multi.db"
+    shutil.copy(DB, copy)
+    db = sqlite3.connect(copy)
+    db.execute("insert into study_directions (direction, study_id, objective) values ('MINIMIZE', 1, 1)")
+    db.commit()
+    db.close()
+    with pytest.raises(BohbvisError, match="has 2 objectives; bohbvis explains a single-objective study"):
+        read_run(f"sqlite:///{copy}", options=ReaderOptions(study="sgd-digits"))
+
+
 def test_options_for_another_reader_are_rejected():
     with pytest.raises(BohbvisError, match="--study does not apply to a hpbandster run"):
         read_run("demo", options=ReaderOptions(study="x"))

@@ -169,3 +169,18 @@ def test_a_fresh_run_matches_smac3s_api(tmp_path):
     assert run.budgets == (1.0, 3.0, 9.0) and run.eta == 3.0
     assert run.best["config_id"] == str(rh.get_config_id(incumbent))
     assert run.best["loss"] == pytest.approx(rh.get_cost(incumbent))
+
+
+@pytest.mark.parametrize("args", [[str(RUN)], [str(DATA / "ray" / "sgd-digits")],
+                                  [f"sqlite:///{DATA / 'optuna' / 'study.db'}", "--study", "sgd-digits"],
+                                  [str(DATA / "optuna" / "journal.log")]])
+def test_inspect_json_has_the_same_keys_for_every_format(args):
+    demo = json.loads(runner.invoke(app, ["inspect", "demo", "--json"]).stdout)
+    res = runner.invoke(app, ["inspect", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)
+    assert set(s) == set(demo)
+    assert set(s["recovery"]) == set(demo["recovery"]) == {"brackets", "budgets", "sample_types", "settings"}
+    assert set(s["best"]) == set(demo["best"])
+    assert all(set(b) == set(demo["brackets"][0]) for b in s["brackets"])
+    assert s["recovery"]["brackets"] != "recorded in the run's files"  # these tools do not store brackets
