@@ -16,6 +16,7 @@ What Optuna does not store, and how it is recovered:
 from __future__ import annotations
 
 import binascii
+import bisect
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +100,11 @@ def n_brackets(min_resource: float, max_resource: float, eta: int) -> int:
 
 def bracket_id(study_name: str, number: int, allocation: list[int]) -> int:
     """`HyperbandPruner._get_bracket_id`."""
-    n = binascii.crc32(f"{study_name}_{number}".encode()) % sum(allocation)
+    return _walk(binascii.crc32(f"{study_name}_{number}".encode()), allocation)
+
+
+def _walk(crc: int, allocation: list[int]) -> int:
+    n = crc % sum(allocation)
     for b, budget in enumerate(allocation):
         n -= budget
         if n < 0:
@@ -119,10 +124,11 @@ def _first_step_at(steps: list[int], at: float) -> int | None:
     return next((s for s in steps if s >= at - 1e-9), None)
 
 
-def _consistent(t: storage.TrialRecord, rungs: dict[int, float], b: int, st: Settings) -> bool:
+def _consistent(t: storage.TrialRecord, rungs: dict[int, float], b: int, st: Settings,
+                steps: list[int] | None = None) -> bool:
     """Every recorded rung k is the intermediate value at the first step >= its rung step; a
     trial that went on without a rung K+1 never reached that rung's step."""
-    steps = sorted(t.intermediate)
+    steps = steps if steps is not None else sorted(t.intermediate)
     for k, v in rungs.items():
         s = _first_step_at(steps, st.rung_step(b, k))
         if s is None or not math.isclose(t.intermediate[s], v, rel_tol=1e-12, abs_tol=1e-12):
@@ -137,11 +143,12 @@ def _consistent(t: storage.TrialRecord, rungs: dict[int, float], b: int, st: Set
 
 def infer_settings(name: str, trials: list[storage.TrialRecord]) -> list[Settings]:
     """Every (min_resource, eta, n_brackets) under which all recorded rungs fit the pruner's rules."""
-    with_rungs = [(t, r) for t in trials if (r := _rungs(t)) and t.intermediate]
+    with_rungs = [(t, r, sorted(t.intermediate)) for t in trials if (r := _rungs(t)) and t.intermediate]
+    crcs = {t.number: binascii.crc32(f"{name}_{t.number}".encode()) for t, _, _ in with_rungs}
     if not with_rungs:
         return []
     top = max(max(t.intermediate) for t in trials if t.intermediate)
-    last_steps = sorted({max(t.intermediate) for t, _ in with_rungs if t.state == "PRUNED"} or {top})
+    last_steps = sorted({s[-1] for t, _, s in with_rungs if t.state == "PRUNED"} or {top})
     found = []
     for eta in range(2, 11):
         mins = set()
@@ -158,7 +165,7 @@ def infer_settings(name: str, trials: list[storage.TrialRecord]) -> list[Setting
             for nb in sorted({max(base - 1, 1), base, base + 1}):
                 st = Settings(lo, top, eta, nb)
                 alloc = st.allocation
-                if all(_consistent(t, r, bracket_id(name, t.number, alloc), st) for t, r in with_rungs):
+                if all(_consistent(t, r, _walk(crcs[t.number], alloc), st, s) for t, r, s in with_rungs):
                     found.append(st)
     return found
 
@@ -211,7 +218,7 @@ def build_run(study: storage.StudyRecord, *, source: str, hyperband: tuple | Non
     finish_times = sorted(t.complete for t in study.trials if t.state in ("COMPLETE", "PRUNED") and t.complete)
     rows, configs = [], []
     for t in finished:
-        n_before = sum(1 for c in finish_times if t.start is not None and c <= t.start)
+        n_before = bisect.bisect_right(finish_times, t.start) if t.start is not None else 0
         model_based = n_before >= N_STARTUP
         start = (t.start - t0).total_seconds() if t.start and t0 else math.nan
         end = (t.complete - t0).total_seconds() if t.complete and t0 else math.nan
