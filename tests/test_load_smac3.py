@@ -184,3 +184,11 @@ def test_inspect_json_has_the_same_keys_for_every_format(args):
     assert set(s["best"]) == set(demo["best"])
     assert all(set(b) == set(demo["brackets"][0]) for b in s["brackets"])
     assert s["recovery"]["brackets"] != "recorded in the run's files"  # these tools do not store brackets
+
+
+def test_output_folder_with_several_seeds_asks_for_one(tmp_path):
+    for seed in ("0", "1"):
+        shutil.copytree(RUN, tmp_path / "sgd" / seed)
+    with pytest.raises(BohbvisError) as e:
+        read_run(tmp_path / "sgd")
+    assert "it holds 2 runs, give one of them" in str(e.value) and "Allowed: 0, 1" in str(e.value)

@@ -47,7 +47,8 @@ def run_folder(path: Path) -> Path | None:
 
 
 def sniff(path: Path) -> bool:
-    return run_folder(path) is not None
+    """A run folder, or an output folder holding one or more seed folders (read() asks which)."""
+    return run_folder(path) is not None or (path.is_dir() and any(path.glob("*/runhistory.json")))
 
 
 def _json(path: Path) -> Any:
