@@ -13,25 +13,28 @@ from typing import Any
 
 from ._output import check_file_target, write_atomic
 from .errors import BohbvisError
-from .load import read_run
+from .load import ReaderOptions, read_run
 from .model.run import Run
 
 DEFAULT_STORY = "advisor"
 
 
-def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None) -> Run:
+def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None,
+         options: ReaderOptions | None = None) -> Run:
+    """`options`: what the tool did not store (Optuna's study, --hyperband; Ray's mode, max_t, eta)."""
     if isinstance(data, Run):
         return data
-    return read_run(data, format=format, metric=metric)
+    return read_run(data, format=format, metric=metric, options=options)
 
 
 def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
               format: str | None = None, metric: str | None = None, theme: str | None = None,
-              strict: bool = False, allow_empty: bool = False):
+              strict: bool = False, allow_empty: bool = False, options: ReaderOptions | None = None):
     """Validate the story, load its run (`data` overrides the story's `data:`), build every slide.
 
     `strict`: every warning about the run is an error. A run with no finished evaluation is an
-    error, unless `allow_empty` (then every slide says why it is empty)."""
+    error, unless `allow_empty` (then every slide says why it is empty). `options`: what a reader
+    needs that the tool did not store (Optuna's study, Hyperband settings, Ray's metric …)."""
     from ._empty import check_not_empty, check_strict, empty_slides, nothing_to_show
     from . import steps
     from .render.deck import Deck
@@ -43,10 +46,10 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
         run = data
     else:
         source = data if data is not None else st.data_path()
-        if data is None and st.path is not None and source != "demo" and not Path(source).exists():
+        if data is None and st.path is not None and isinstance(source, Path) and not source.exists():
             raise BohbvisError(f"no such file or folder: {source}.", file=st.path, key="data",
                                hint="A relative data: path is relative to the story file; --data overrides it.")
-        run = read_run(source, format=format, metric=metric or st.metric)
+        run = read_run(source, format=format, metric=metric or st.metric, options=options)
     if strict:
         check_strict(run)
     reason = nothing_to_show(run)

@@ -19,11 +19,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DataOpt = typer.Option(None, "--data", "-d", help="The run: an hpbandster log folder, a CSV/Parquet table, or 'demo'.")
-FormatOpt = typer.Option(None, "--format", help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy.")
+DataOpt = typer.Option(None, "--data", "-d", help="The run: an hpbandster log folder, a CSV/Parquet table, an Optuna storage (sqlite:///study.db, a journal file), a Ray Tune experiment folder, a SMAC3 run folder, or 'demo'.")
+FormatOpt = typer.Option(None, "--format", help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy, optuna, ray, smac3.")
 MetricOpt = typer.Option(None, "--metric", help="Key in hpbandster's info holding the accuracy (dots for nested keys; 'info' for a bare number).")
 StrictOpt = typer.Option(False, "--strict", help="Every warning about the run (deviations from Hyperband's plan, NaN losses, missing configs) is an error: for CI.")
 AllowEmptyOpt = typer.Option(False, "--allow-empty", help="Build even when no evaluation finished (all crashed or NaN): each slide says why it is empty.")
+# Reader options: what a tool does not store (one set, shared by every command that reads a run).
+StudyOpt = typer.Option(None, "--study", help="Optuna: the study to read when the storage holds several.")
+HyperbandOpt = typer.Option(None, "--hyperband", help="Optuna: HyperbandPruner's MIN,MAX,ETA (min_resource, max_resource, reduction_factor); inferred from the rungs when left out.")
+ModeOpt = typer.Option(None, "--mode", help="Ray Tune: min or max for --metric (inferred from the metric's name when left out).")
+MaxTOpt = typer.Option(None, "--max-t", help="Ray Tune: HyperBand's max_t (default: the largest budget reached).")
+EtaOpt = typer.Option(None, "--eta", help="Ray Tune: HyperBand's reduction factor (default: inferred from where trials paused).")
+
+
+def _reader_options(study, hyperband, mode, max_t, eta):
+    from .load.options import ReaderOptions, check_mode, parse_hyperband
+
+    return ReaderOptions(study=study, hyperband=parse_hyperband(hyperband), mode=check_mode(mode),
+                         max_t=max_t, eta=eta)
+
+
 StoryArg = typer.Argument(None, help="A story YAML file, or a built-in story name (advisor, newcomer). Default: advisor.")
 
 
@@ -56,13 +71,18 @@ def inspect(
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
     strict: bool = StrictOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Summarize a run: evaluations, budgets, brackets, the best configuration, the space."""
     from .load import read_run
     from .model.summary import summary
 
     try:
-        r = read_run(run, format=format, metric=metric)
+        r = read_run(run, format=format, metric=metric, options=_reader_options(study, hyperband, mode, max_t, eta))
         _strict(r, strict)
     except BohbvisError as e:
         _fail(e)
@@ -83,12 +103,17 @@ def convert(
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
     strict: bool = StrictOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Save a run as bohbvis's tidy table (reload it with --data)."""
     from .load import read_run, tidy
 
     try:
-        r = read_run(run, format=format, metric=metric)
+        r = read_run(run, format=format, metric=metric, options=_reader_options(study, hyperband, mode, max_t, eta))
         _strict(r, strict)
         tidy.write(r, output)
     except BohbvisError as e:
@@ -96,12 +121,12 @@ def convert(
     typer.echo(f"wrote {output} ({r.n_evaluations} evaluations)")
 
 
-def _make_deck(story, data, format, metric, theme, strict=False, allow_empty=False):
+def _make_deck(story, data, format, metric, theme, strict=False, allow_empty=False, reader=(None,) * 5):
     """The deck both `build` and `export` start from; the run's warnings go to stderr."""
     from . import api
 
     deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme, strict=strict,
-                         allow_empty=allow_empty)
+                         allow_empty=allow_empty, options=_reader_options(*reader))
     _warn(deck.run.warnings)
     return deck
 
@@ -119,13 +144,18 @@ def build(
     metric: Optional[str] = MetricOpt,
     strict: bool = StrictOpt,
     allow_empty: bool = AllowEmptyOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Build one self-contained HTML slide deck from a story and a run."""
     from . import api
 
     try:
         api.check_html_target(output)  # a wrong -o fails before any work
-        deck = _make_deck(story, data, format, metric, theme, strict, allow_empty)
+        deck = _make_deck(story, data, format, metric, theme, strict, allow_empty, (study, hyperband, mode, max_t, eta))
         path = api.write_html(deck, output)
     except BohbvisError as e:
         _fail(e)
@@ -166,12 +196,17 @@ def export(
     metric: Optional[str] = MetricOpt,
     strict: bool = StrictOpt,
     allow_empty: bool = AllowEmptyOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Export the deck as PDF or PNG pages, without a browser."""
     from .export import export_deck
 
     try:
-        deck = _make_deck(story, data, format, metric, theme, strict, allow_empty)
+        deck = _make_deck(story, data, format, metric, theme, strict, allow_empty, (study, hyperband, mode, max_t, eta))
         written = export_deck(deck, output, scale=scale, notes=notes, charts_dir=charts, progress=True)
     except BohbvisError as e:
         _fail(e)
