@@ -99,6 +99,12 @@ def text_file(name: str, text: str | bytes):
     return lambda d: (d / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
+def kept_folder(path: Path) -> None:
+    """A folder in the case (git keeps no empty folder, so it holds a .keep file)."""
+    path.mkdir()
+    (path / ".keep").write_text("git keeps no empty folder: this file keeps the case's folder in the clone\n")
+
+
 def story_file(text: str, name: str = "story.yaml"):
     return text_file(name, text)
 
@@ -276,21 +282,21 @@ case("story-chart-unknown-colon-column", "story", ["build", "story.yaml", "-d", 
      build=lambda d: (story_file("title: x\nsteps:\n  - kind: chart\n    x: 'classifier:max_depht'\n    y: loss:Q\n")(d),
                       small_run(d / "run", rename={"hidden_size": "classifier:max_depth"})))
 case("story-folder-not-file", "story", ["validate", "stories"], ["stories", "is a folder"],
-     build=lambda d: (d / "stories").mkdir())
+     build=lambda d: kept_folder(d / "stories"))
 
 # --- outputs -------------------------------------------------------------------------------------
 
 case("output-under-a-file", "output", ["build", "-o", "notes.txt/deck.html"], ["notes.txt is a file, not a folder"],
      build=text_file("notes.txt", "my notes\n"))
 case("output-existing-folder", "output", ["build", "-o", "deck.html"], ["deck.html", "is a folder"],
-     build=lambda d: (d / "deck.html").mkdir())
+     build=lambda d: kept_folder(d / "deck.html"))
 case("output-fifo", "output", ["build", "-o", "deck.html"], ["deck.html", "named pipe"], setup={"fifo": "deck.html"})
 case("output-symlink", "output", ["build", "-o", "deck.html"], ["deck.html", "symbolic link"],
      build=text_file("real.html", "keep"), setup={"symlink": ["deck.html", "real.html"]})
 case("output-dev-full", "output", ["build", "-o", "/dev/full"], ["/dev/full", "is a device"])
 case("output-build-pdf", "output", ["build", "-o", "deck.pdf"], ["deck.pdf", "bohbvis export -o deck.pdf"])
 case("output-convert-folder", "output", ["convert", "demo", "-o", "run.csv"], ["run.csv", "is a folder"],
-     build=lambda d: (d / "run.csv").mkdir())
+     build=lambda d: kept_folder(d / "run.csv"))
 case("output-convert-bad-suffix", "output", ["convert", "demo", "-o", "run.xlsx"], ["run.xlsx", ".csv, .parquet"])
 case("output-export-under-a-file", "output", ["export", "-o", "notes.txt/deck.pdf"], ["notes.txt is a file, not a folder"],
      build=text_file("notes.txt", "my notes\n"))
