@@ -212,6 +212,32 @@ case("decoding-metric-not-in-info", "decoding", ["build", "-d", "run", "--metric
 case("decoding-no-such-data", "decoding", ["build", "-d", "missing_run", "-o", "deck.html"],
      ["missing_run", "no such file or folder"])
 
+# --- the other tools' storage (Optuna, SMAC3, Ray Tune): damaged the same way -----------------------
+
+DATA = HERE.parent / "data"
+
+
+def copy_smac(d: Path, runhistory: str | None = None) -> None:
+    out = d / "smac" / "0"
+    out.mkdir(parents=True)
+    for f in (DATA / "smac3" / "sgd-digits" / "0").glob("*.json"):
+        if f.name != "runhistory.json":
+            shutil.copy(f, out / f.name)
+    (out / "runhistory.json").write_text(runhistory, encoding="utf-8")
+
+
+case("readers-optuna-db-not-sqlite", "readers", ["build", "-d", "study.db", "-o", "deck.html"], ["study.db", "not a run"],
+     build=text_file("study.db", b"SQLite format 2\0 this is not a database"))
+case("readers-optuna-journal-cut", "readers", ["build", "-d", "journal.log", "-o", "deck.html"],
+     ["journal.log:3", "not an Optuna journal operation"],
+     build=text_file("journal.log", (DATA / "optuna" / "journal.log").read_bytes()[:500]))
+case("readers-smac3-runhistory-broken", "readers", ["build", "-d", "smac", "-o", "deck.html"],
+     ["runhistory.json:2:1", "not valid JSON"], build=lambda d: copy_smac(d, '{"data": [[1, 2\n'))
+case("readers-format-optuna-on-hpbandster", "readers", ["build", "-d", "run", "--format", "optuna", "-o", "deck.html"],
+     ["run", "is a folder", "Optuna storage"], build=lambda d: small_run(d / "run"))
+case("readers-format-smac3-on-csv", "readers", ["build", "-d", "t.csv", "--format", "smac3", "-o", "deck.html"],
+     ["t.csv", "not a SMAC3 run folder"], build=text_file("t.csv", SEED_HEADER + "\n" + "\n".join(SEED_ROWS) + "\n"))
+
 # --- tables (CSV, Parquet) -----------------------------------------------------------------------
 
 case("csv-empty-file", "csv", ["build", "-d", "t.csv", "-o", "deck.html"], ["t.csv", "empty"], build=text_file("t.csv", ""))
