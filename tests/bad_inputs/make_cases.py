@@ -233,6 +233,8 @@ case("readers-optuna-journal-cut", "readers", ["build", "-d", "journal.log", "-o
      build=text_file("journal.log", (DATA / "optuna" / "journal.log").read_bytes()[:500]))
 case("readers-smac3-runhistory-broken", "readers", ["build", "-d", "smac", "-o", "deck.html"],
      ["runhistory.json:2:1", "not valid JSON"], build=lambda d: copy_smac(d, '{"data": [[1, 2\n'))
+case("readers-format-hpbandster-on-smac3", "readers", ["build", "-d", "smac/0", "--format", "hpbandster", "-o", "deck.html"],
+     ["configs.json", "missing", "looks like a smac3 run"], build=lambda d: copy_smac(d, '{"data": []}\n'))
 case("readers-format-optuna-on-hpbandster", "readers", ["build", "-d", "run", "--format", "optuna", "-o", "deck.html"],
      ["run", "is a folder", "Optuna storage"], build=lambda d: small_run(d / "run"))
 case("readers-format-smac3-on-csv", "readers", ["build", "-d", "t.csv", "--format", "smac3", "-o", "deck.html"],
