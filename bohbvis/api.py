@@ -80,3 +80,22 @@ def build(story: str | Path | None = None, *, data=None, out: str | Path = "deck
         raise BohbvisError(f"the deck is an HTML file; '{out}' has another suffix.", key="-o/--output",
                            allowed=".html (use `bohbvis export` for .pdf and .png)")
     return write_html(make_deck(story, data=data, **kw), out)
+
+
+def advise(data: str | Path | Run | None = None, *, by: str | None = None, top: int | None = None,
+           format: str | None = None, metric: str | None = None):
+    """Advice for the next run (bohbvis.analysis.advice.Advice): `.to_json()` is ConfigSpace JSON."""
+    from .analysis.advice import advise as _advise
+
+    return _advise(load(data, format=format, metric=metric), by=by, k=top)
+
+
+def write_advice(advice, out: str | Path) -> Path:
+    """The advised space as ConfigSpace JSON (.json) or YAML (.yaml/.yml), written atomically."""
+    suffix = Path(out).suffix.lower()
+    if suffix == ".json":
+        return write_atomic(out, advice.to_json())
+    if suffix in (".yaml", ".yml"):
+        return write_atomic(out, advice.to_yaml())
+    raise BohbvisError(f"the advised space is written as JSON or YAML; '{out}' has another suffix.",
+                       key="-o/--output", allowed=".json (ConfigSpace JSON), .yaml or .yml")

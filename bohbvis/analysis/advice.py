@@ -414,8 +414,7 @@ def _numeric(hp: Hyperparameter, top: pd.DataFrame, cond: Condition | None) -> H
         upper = min(upper, float(hp.upper))
     share = (to_unit(hp, upper) - to_unit(hp, lower))
     used = (_num(values.min()) if values.min() == values.max() else f"{_num(values.min())}–{_num(values.max())}")
-    span_text = (f"The top {len(values)} used {used}"
-                 f" ({fmt.pct(u_hi - u_lo, 0)} of the {scale} range)")
+    span_text = f"Top {len(values)} used {used} ({fmt.pct(u_hi - u_lo, 0)} of the {scale} range)"
     warning = None
     if crowded:
         which = " and ".join(f"{b} bound {_num(hp.lower if b == 'lower' else hp.upper)}" for b in crowded)
@@ -426,21 +425,20 @@ def _numeric(hp: Hyperparameter, top: pd.DataFrame, cond: Condition | None) -> H
     if widened:
         action = "widen"
         moved = "; ".join(
-            f"the {b} bound moves out by {fmt.pct(WIDEN, 0)} of the {scale} range to "
-            f"{_num(int(lower) if hp.type == 'int' else lower) if b == 'lower' else _num(upper)}" for b in widened)
-        reason = f"{span_text}, crowding the {' and '.join(widened)} bound: {moved}."
+            f"the {b} bound {_num(hp.lower if b == 'lower' else hp.upper)} moves out {fmt.pct(WIDEN, 0)} of the "
+            f"range, to {_num(int(lower) if hp.type == 'int' else lower) if b == 'lower' else _num(upper)}"
+            for b in widened)
+        reason = f"{span_text}, crowding a bound: {moved}."
         if stuck:
-            reason += f" The {' and '.join(stuck)} bound cannot move further (its natural limit)."
+            reason += f" The {' and '.join(stuck)} bound is a natural limit."
     elif (lower <= hp.lower and upper >= hp.upper) or share >= KEEP_SHARE:
         action, lower, upper = "keep", float(hp.lower), float(hp.upper)
-        reason = (f"{span_text}: even their span ± {fmt.pct(MARGIN, 0)} covers most of the range, so it is kept."
-                  if not stuck else f"{span_text}, at a bound that cannot move further (its natural limit): kept.")
+        reason = (f"{span_text}: kept." if not stuck else f"{span_text}, at a natural limit: kept.")
     else:
         action = "narrow"
-        reason = (f"{span_text}: the new range is their span ± {fmt.pct(MARGIN, 0)} of the original {scale} range"
-                  f" ({fmt.pct(share, 0)} of it).")
+        reason = f"{span_text}: that span ± {fmt.pct(MARGIN, 0)} of the range."
         if stuck:
-            reason += f" They crowd the {' and '.join(stuck)} bound, which cannot move further (its natural limit)."
+            reason += f" They crowd the {' and '.join(stuck)} bound, a natural limit."
     if hp.type == "int":
         lower, upper = int(lower), int(upper)
     default = _numeric_default(hp, top, lower, upper)
@@ -512,17 +510,17 @@ def _choices(hp: Hyperparameter, top: pd.DataFrame, population: pd.DataFrame,
     kept = tuple(c for c, e in zip(choices, evidence) if not e.dropped)
     dropped = [e for e in evidence if e.dropped]
     counts = ", ".join(f"{_num(e.choice)} {e.n_top}/{e.n_all}" for e in evidence)
-    reason = f"Top/all at the largest budget: {counts}."
+    reason = f"Top/all: {counts}."
     action = "keep"
+    unused = [e for e in evidence if e.n_top == 0 and e.p_value is not None and not e.dropped]
     if dropped:
         action = "drop choices"
-        reason += " Dropped " + ", ".join(
-            f"{_num(e.choice)} (no top configuration among {e.n_all}; p = {e.p_value:.3f})" for e in dropped) + "."
-    else:
-        unused = [e for e in evidence if e.n_top == 0 and e.p_value is not None]
-        reason += (" Unused by the top, but not significantly (" + ", ".join(
-            f"{_num(e.choice)} p = {e.p_value:.2f}" for e in unused) + f" ≥ {ALPHA}): every choice kept."
-            if unused else " Every choice is used by a top configuration: kept.")
+        reason += " Dropped: " + ", ".join(f"{_num(e.choice)} (p = {e.p_value:.3f})" for e in dropped) + "."
+    if unused:
+        reason += (" Unused by the top but not significantly: " + ", ".join(
+            f"{_num(e.choice)} (p = {e.p_value:.2f})" for e in unused) + ", kept.")
+    if not dropped and not unused:
+        reason += " All used by the top: kept."
     warning, crowded = None, ()
     if hp.type == "ordinal" and len(kept) >= 2 and len(choices) >= 3:
         pos = {str(c): i / (len(choices) - 1) for i, c in enumerate(choices)}
@@ -542,7 +540,7 @@ def _choices(hp: Hyperparameter, top: pd.DataFrame, population: pd.DataFrame,
                        f"sequence — the optimum may lie beyond it.")
             if len(extended) > len(kept):
                 added = [v for v in extended if v not in kept]
-                reason += f" The top crowd the end of the sequence: {', '.join(_num(v) for v in added)} added."
+                reason += f" The top crowd its end: {', '.join(_num(v) for v in added)} added."
                 action, kept = "widen", tuple(extended)
     default = next((_plain(v) for v in top[hp.column].dropna()), None)
     if default is None or str(default) not in {str(c) for c in kept}:
@@ -729,41 +727,43 @@ def budget_advice(run: Run, rule: BestRule) -> BudgetAdvice:
     else:
         low, rho = pair["low"], pair["rho"]
         ties = _near_ties(pair, rule.field)
-        head = f"The {pair['n']} configurations run at both {fmt.budget(low)} and {fmt.budget(hi)} have ρ = {rho:.2f}"
+        spread = (fmt.pct(pair["spread_high"]) + " points" if rule.field == "accuracy"
+                  else f"{fmt.num(pair['spread_high'])} ({fmt.pct(pair['spread_high'] / abs(pair['median_high']), 0)} of their median)"
+                  if pair["median_high"] else fmt.num(pair["spread_high"]))
+        head = (f"ρ({fmt.budget(low)}, {fmt.budget(hi)}) = {rho:.2f} over {pair['n']} configurations, "
+                f"{'the same' if pair['same_winner'] else 'another'} winner; at {fmt.budget(hi)} their middle half "
+                f"spans {spread}, {'within' if ties else 'beyond'} the noise of training")
         if rho >= RHO_SAME and pair["same_winner"]:
             new_hi = low
-            reasons.append(f"{head} and the same winner: the maximum budget can be {fmt.budget(low)}.")
+            reasons.append(f"{head}: the maximum budget can be {fmt.budget(low)}.")
         elif rho >= 0.5 and ties:
             new_hi = low
-            reasons.append(f"{head}, and at {fmt.budget(hi)} their middle half lies within the noise of training "
-                           f"(spread {fmt.num(pair['spread_high'])}): the maximum budget can be {fmt.budget(low)}.")
+            reasons.append(f"{head}, so their order there is mostly noise: the maximum budget can be {fmt.budget(low)}.")
         else:
-            reasons.append(f"{head}" + (" and not the same winner" if not pair["same_winner"] else "")
-                           + f": the largest budget changes the ranking, so the maximum stays {fmt.budget(hi)}.")
+            reasons.append(f"{head}: the largest budget changes the ranking, so the maximum stays {fmt.budget(hi)}.")
     new_lo = lo
     adj = [p for p in adjacent_pairs(pairs) if p["rho"] is not None]
     for p in adj:
         if p["low"] != new_lo or p["high"] * eta > new_hi + 1e-9 or p["n"] < MIN_BUDGET_EVIDENCE:
             break  # only from the bottom, on enough evidence, and the ladder keeps at least two rungs
         if p["rho"] < RHO_DIFFERENT:
-            reasons.append(f"At {fmt.budget(p['low'])} the configurations rank differently from {fmt.budget(p['high'])} "
-                           f"(ρ = {p['rho']:.2f}, n = {p['n']}): that rung cannot tell good from bad, so the minimum "
-                           f"budget moves to {fmt.budget(p['high'])}.")
+            reasons.append(f"ρ({fmt.budget(p['low'])}, {fmt.budget(p['high'])}) = {p['rho']:.2f} over {p['n']}: "
+                           f"rung {fmt.budget(p['low'])} cannot tell good from bad, so the minimum budget moves to "
+                           f"{fmt.budget(p['high'])}.")
             new_lo = p["high"]
         else:
             break
     bottom = next((p for p in adj if p["low"] == lo), None)
     if new_lo == lo:
         if bottom is None or bottom["n"] < MIN_BUDGET_EVIDENCE:
-            why = ": too few configurations ran on its rung and the next to judge it."
+            why = ": too few configurations ran on it and the next rung to judge it."
         elif bottom["rho"] >= RHO_DIFFERENT:
-            why = (f": at {fmt.budget(lo)} the configurations already rank somewhat like at {fmt.budget(bottom['high'])} "
-                   f"(ρ = {bottom['rho']:.2f}, n = {bottom['n']}).")
+            why = (f": ρ({fmt.budget(lo)}, {fmt.budget(bottom['high'])}) = {bottom['rho']:.2f} over {bottom['n']}, "
+                   "it already tells good from bad.")
         else:
             why = ": moving it would leave the ladder fewer than two rungs."
         reasons.append(f"The minimum budget stays {fmt.budget(lo)}{why}")
-    reasons.append(f"eta stays {fmt.budget(eta)}: rank agreement says which budgets to use, not how many "
-                   "configurations to drop per round.")
+    reasons.append(f"eta stays {fmt.budget(eta)} (rank agreement says which budgets, not how many to drop).")
     old_plan = run.plan or hyperband_plan(lo, hi, eta)
     new_plan = hyperband_plan(new_lo, new_hi, eta)
     old_cost, old_configs = planned_compute(old_plan, n_iter)
@@ -772,8 +772,6 @@ def budget_advice(run: Run, rule: BestRule) -> BudgetAdvice:
         reasons.append(f"For the same {n_iter} iterations Hyperband plans {fmt.integer(new_cost)} budget units "
                        f"instead of {fmt.integer(old_cost)} ({fmt.pct(1 - new_cost / old_cost, 0)} less), "
                        f"sampling {new_configs} configurations instead of {old_configs}.")
-    else:
-        reasons.append(f"The ladder is unchanged: {n_iter} iterations cost the same {fmt.integer(old_cost)} budget units.")
     return BudgetAdvice(
         min_budget=lo, max_budget=hi, eta=float(eta), new_min_budget=float(new_lo), new_max_budget=float(new_hi),
         new_eta=float(eta), reason=" ".join(reasons), n_iterations=n_iter,

@@ -27,6 +27,7 @@ KINDS: tuple[str, ...] = (
     "budgets",
     "sampling",
     "table",
+    "next_experiment",
 )
 
 _loaded: dict[str, ModuleType] = {}
