@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from pathlib import Path
@@ -35,6 +36,18 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
     from .story.assemble import slides_from_story
 
     st = load_story(story or DEFAULT_STORY)
+    if st.is_multi_run and data is None:
+        # Several runs (data: {first: …, second: …}): a separate path, so single-run decks are untouched.
+        runs = load_runs(st, format=format, metric=metric)
+        run = next(iter(runs.values()))
+        slides = slides_from_story(st, run, steps, runs=runs)
+        return Deck(title=st.title, lang=st.lang, theme=theme or st.theme,
+                    theme_base=st.path.parent if st.path else None, slides=tuple(slides), run=run, story=st)
+    if st.is_multi_run:
+        raise BohbvisError(
+            f"this story compares {len(st.data)} runs ({', '.join(st.data)}); --data gives only one.",
+            file=st.path, key="data",
+            hint="Name the runs in the story's data: {first: runs/a, second: runs/b}, or use a one-run story.")
     if isinstance(data, Run):
         run = data
     else:
@@ -50,6 +63,19 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
         run=run,
         story=st,
     )
+
+
+def load_runs(story, *, format: str | None = None, metric: str | None = None) -> dict[str, Run]:
+    """Every run a story names, in its order ({name: Run}); all load errors reported at once."""
+    runs, problems = {}, []
+    for name, source in story.data_paths().items():
+        try:
+            runs[name] = read_run(source, format=format, metric=metric or story.metric)
+        except BohbvisError as e:
+            problems.extend(p if p.key else dataclasses.replace(p, key=f"data.{name}") for p in e.problems)
+    if problems:
+        raise BohbvisError(*problems)
+    return runs
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> Path:

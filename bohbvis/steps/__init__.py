@@ -28,6 +28,7 @@ KINDS: tuple[str, ...] = (
     "sampling",
     "table",
     "next_experiment",
+    "compare",
 )
 
 _loaded: dict[str, ModuleType] = {}
