@@ -116,7 +116,7 @@ def trajectory_chart(frame: pd.DataFrame, names: list[str], rule: BestRule):
                 pad = 0.05 * (hi2 - lo or 1)
                 y_scale = alt.Scale(zero=False, domain=[lo - pad, hi2 + pad], nice=False)
     dots = (alt.Chart(frame).mark_circle(size=28, opacity=0.35, clip=True)
-            .encode(x=x, y=alt.Y("value:Q", title=f"{rule.field} at the largest budget ({_better(rule)})",
+            .encode(x=x, y=alt.Y("value:Q", title=f"{rule.field} ({_better(rule)})",
                                  scale=y_scale, axis=alt.Axis(format=_fmt_field(rule))),
                     color=run_color(names), tooltip=tip).add_params(brush))
     line = (alt.Chart(frame).mark_line(interpolate="step-after", strokeWidth=3)
