@@ -127,13 +127,13 @@ def _budget_html(b: adv.BudgetAdvice) -> str:
         return "–".join(fmt.budget(x) for x in bs) if bs else "–"
 
     if b.old_compute is None:
-        return f'<p style="font-size:1rem">{esc(b.reason)}</p>'
+        return f'<p style="font-size:0.9rem">{esc(b.reason)}</p>'
     same = tuple(b.old_budgets) == tuple(b.new_budgets)
     head = (f"Budgets {ladder(b.old_budgets)} (eta {fmt.budget(b.eta)}) → "
             + ("unchanged" if same else f"{ladder(b.new_budgets)} (eta {fmt.budget(b.new_eta)})")
             + f": {fmt.integer(b.new_compute)} instead of {fmt.integer(b.old_compute)} budget units for "
               f"{b.n_iterations} iterations, {fmt.pct(b.saved or 0.0, 0)} saved.")
-    return f'<p style="font-size:1rem;margin:0"><strong>{esc(head)}</strong> {esc(b.reason)}</p>'
+    return f'<p style="font-size:0.9rem;margin:0"><strong>{esc(head)}</strong> {esc(b.reason)}</p>'
 
 
 def _reasons_html(a: adv.Advice) -> str:
@@ -144,14 +144,13 @@ def _reasons_html(a: adv.Advice) -> str:
         warn = f' <span style="color:#e6550d">⚠ {esc(h.warning.split(": ", 1)[-1])}</span>' if h.warning else ""
         items.append(f"<div><strong>{esc(h.name)}</strong> <em>{esc(change)}</em>: {esc(h.reason)}{warn}</div>")
     return ('<div class="advice-reasons" style="display:grid;grid-template-columns:1fr 1fr;gap:0.25rem 1.5rem;'
-            f'font-size:0.85rem;line-height:1.3">{"".join(items)}</div>')
+            f'font-size:0.8rem;line-height:1.25">{"".join(items)}</div>')
 
 
 def build(run: Run, options: StepOptions) -> Slide:
     a = advice_for(run, options)
     n = numbers(a)
-    caption = (f"{a.rule.describe()} Top {a.k} of {a.n_at_max_budget} configurations at budget "
-               f"{fmt.budget(a.max_budget)}. Numeric ranges on each hyperparameter's own scale (log where log); "
+    caption = (f"{a.summary} {a.rule.describe()} Ranges on each hyperparameter's own scale (log where log); "
                "choices as squares with their top/all counts (grey: dropped).")
     if a.space_inferred:
         caption += " The original bounds were inferred from the values the run used (no configspace.json)."
