@@ -14,6 +14,9 @@ def print_advice(a) -> None:
     c = Console(highlight=False)
     c.print(f"[bold]{a.source}[/]: {a.rule.describe()}", markup=True)
     c.print(a.summary, markup=False)
+    if a.space_inferred:
+        c.print("[yellow]note:[/] the run has no configspace.json: its bounds were inferred from the values "
+                "it used, so a bound the top configurations crowd may not be the real one.", markup=True)
     t = Table(title="Search space for the next run")
     for col in ("hyperparameter", "was", "advised", "change", "why"):
         t.add_column(col, overflow="fold")

@@ -110,6 +110,16 @@ def test_boundary_warnings_exactly_where_the_top_crowd_a_bound(case):
         assert not case.advice.warnings
         return
     for h in case.advice.hyperparameters:
+        if h.type == "ordinal" and h.n_top >= adv.MIN_TOP:
+            # An ordinal's own scale is its index: only its end values lie within 5 % of a bound.
+            seq = [str(c) for c in h.original.choices]
+            vals = [str(c[h.name]) for c in top if h.name in c]
+            half = math.ceil(len(vals) / 2)
+            expect = [b for b, end in (("lower", seq[0]), ("upper", seq[-1])) if vals.count(end) >= half]
+            if len(seq) >= 3 and len([e for e in h.evidence if not e.dropped]) >= 2:
+                assert list(h.crowded) == expect, h.name
+                assert (h.warning is not None) == bool(expect), h.name
+            continue
         if h.type not in ("float", "int") or h.name not in bounds or h.n_top < adv.MIN_TOP:
             continue
         lo, hi = float(bounds[h.name]["lower"]), float(bounds[h.name]["upper"])
@@ -271,3 +281,10 @@ def test_too_few_evaluations_keep_the_space_and_say_so(tmp_path):
     a = adv.advise(read_run(_write_run(tmp_path / "few", rows, space)))
     assert a.too_few and "too few" in a.summary.lower()
     assert a.hp("x").action == "keep" and (a.hp("x").lower, a.hp("x").upper) == (0.0, 1.0)
+
+
+def test_the_demo_advice_snapshot():
+    from testdata import assert_snapshot
+
+    a = adv.advise(read_run(demo_path()))
+    assert_snapshot("advice_demo_configspace", a.to_configspace())

@@ -180,3 +180,12 @@ def test_trajectory_rows_are_each_runs_largest_budget_evaluations(next_run_deck)
         for r in sorted(mine, key=lambda r: r["spent"]):
             best = min(best, r["value"])
             assert r["best"] == pytest.approx(best)
+
+
+def test_every_chart_of_the_two_run_deck_is_valid_vega_lite(next_run_deck):
+    from steps_a_helpers import validate_spec
+
+    charts = [c for s in next_run_deck.slides if s.kind in ("compare", "next_experiment") for c in s.charts]
+    assert len(charts) >= 6
+    for c in charts:
+        validate_spec(c.spec)
