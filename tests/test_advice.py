@@ -81,9 +81,16 @@ def test_the_top_configurations_are_the_ones_the_rule_picks(case):
 
 
 def test_configspace_loads_the_json_and_the_yaml(case):
+    import warnings
+
+    from ConfigSpace.read_and_write import json as cs_json
+
     cs = ConfigurationSpace.from_json(io.StringIO(case.advice.to_json()))
     again = ConfigurationSpace.from_yaml(io.StringIO(case.advice.to_yaml()))
-    assert cs == again
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the reader, deprecated in 1.x
+        legacy = cs_json.read(case.advice.to_json())
+    assert cs == again == legacy
     kept = [h.name for h in case.advice.hyperparameters if h.action != "remove"]
     assert sorted(cs.keys()) == sorted(kept)
     # Every hyperparameter carries its reason; the conditions are ConfigSpace's.
