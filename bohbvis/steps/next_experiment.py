@@ -14,7 +14,6 @@ new_eta, old_compute, new_compute, saved, reason, …}, saved (share of compute 
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
