@@ -12,7 +12,7 @@ import dataclasses
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from .errors import BohbvisError
 from .load import read_run
@@ -27,18 +27,20 @@ def load(data: str | Path | Run | None = None, *, format: str | None = None, met
     return read_run(data, format=format, metric=metric)
 
 
-def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
+def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mapping[str, Any] | None = None,
               format: str | None = None, metric: str | None = None, theme: str | None = None):
-    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide."""
+    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide.
+
+    `data` may be {name: path or Run} for a story comparing runs (`next-run`)."""
     from . import steps
     from .render.deck import Deck
     from .story import load_story
     from .story.assemble import slides_from_story
 
     st = load_story(story or DEFAULT_STORY)
-    if st.is_multi_run and data is None:
+    if isinstance(data, Mapping) or (st.is_multi_run and data is None):
         # Several runs (data: {first: …, second: …}): a separate path, so single-run decks are untouched.
-        runs = load_runs(st, format=format, metric=metric)
+        runs = load_runs(st, format=format, metric=metric, given=data)
         run = next(iter(runs.values()))
         slides = slides_from_story(st, run, steps, runs=runs)
         return Deck(title=st.title, lang=st.lang, theme=theme or st.theme,
@@ -65,12 +67,19 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
     )
 
 
-def load_runs(story, *, format: str | None = None, metric: str | None = None) -> dict[str, Run]:
-    """Every run a story names, in its order ({name: Run}); all load errors reported at once."""
+def load_runs(story, *, format: str | None = None, metric: str | None = None,
+              given: Mapping[str, Any] | None = None) -> dict[str, Run]:
+    """Every run a story names, in its order ({name: Run}); `given` ({name: path or Run}) replaces
+    the story's runs. All load errors are reported at once."""
+    sources = dict(given) if given is not None else story.data_paths()
+    if given is not None and story.is_multi_run and set(given) != set(story.data):
+        raise BohbvisError(f"the story names the runs {', '.join(story.data)}; the data given names "
+                           f"{', '.join(map(str, given)) or 'none'}.", file=story.path, key="data",
+                           hint="Give one run per name the story's steps use.")
     runs, problems = {}, []
-    for name, source in story.data_paths().items():
+    for name, source in sources.items():
         try:
-            runs[name] = read_run(source, format=format, metric=metric or story.metric)
+            runs[name] = load(source, format=format, metric=metric or story.metric)
         except BohbvisError as e:
             problems.extend(p if p.key else dataclasses.replace(p, key=f"data.{name}") for p in e.problems)
     if problems:

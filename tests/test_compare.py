@@ -189,3 +189,13 @@ def test_every_chart_of_the_two_run_deck_is_valid_vega_lite(next_run_deck):
     assert len(charts) >= 6
     for c in charts:
         validate_spec(c.spec)
+
+
+def test_the_next_run_story_on_other_runs_given_by_name():
+    deck = api.make_deck("next-run", data={"first": read_run(MNIST), "second": str(RUN4)})
+    n = next(s for s in deck.slides if s.kind == "compare").numbers["compare"]
+    assert n["first"]["n_evaluations"] == read_run(MNIST).n_evaluations
+    assert n["second"]["source"].endswith("deepcave_BOHB_run_4") and n["advice_followed"] is False
+    with pytest.raises(BohbvisError) as e:
+        api.make_deck("next-run", data={"a": MNIST})
+    assert "names the runs first, second" in str(e.value)

@@ -8,13 +8,13 @@ from typing import Any
 from ..model import format as fmt
 from ..model.space import Hyperparameter
 
-TOP_QUANTILE = 0.15
-MIN_TOP = 3
-MARGIN = 0.10
-EDGE = 0.05
-WIDEN = 0.25
-KEEP_SHARE = 0.90
-ALPHA = 0.05
+TOP_QUANTILE = 0.15  # BOHB's own top_n_percent: the share its good-configuration model learns from
+MIN_TOP = 3  # fewer top configurations say nothing about a range
+MARGIN = 0.10  # of the original range (on the hyperparameter's scale) added at each end of the top's span
+EDGE = 0.05  # within this share of the range from a bound, a value "sits at the edge"
+WIDEN = 0.25  # a crowded bound moves out by this share of the original range
+KEEP_SHARE = 0.90  # a narrowed range still this wide is not worth a change
+ALPHA = 0.05  # a choice is dropped only when chance would give so few top picks less often than this
 # Rank agreement thresholds (the `budgets` slide's words): ≥ 0.8 "rank almost the same",
 # < 0.2 "rank differently".
 RHO_SAME = 0.8
