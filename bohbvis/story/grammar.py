@@ -88,8 +88,9 @@ DECK_OPTIONS: dict[str, Option] = {
     "author": Str(doc="Who presents (shown on the title slide)."),
     "date": Str(doc="When (shown on the title slide), e.g. 2024-05-01."),
     "data": RunData(doc="The run: an hpbandster log folder or a CSV/Parquet table, relative to this story "
-                        "file, or `demo` for the shipped demo run. `bohbvis build --data` overrides it. "
-                        "Several runs by name compare them: {first: runs/a, second: runs/b}."),
+                        "file, or `demo` for the shipped demo run (`demo-next`: the run made with its advice). "
+                        "`bohbvis build --data` overrides it. Several runs by name compare them: "
+                        "{first: runs/a, second: runs/b}."),
     "metric": Str(doc="Key in hpbandster's info that holds the accuracy (dots for nested keys)."),
     "theme": Str(doc="A built-in theme (light, dark) or a path to a theme .css file, relative to this story.",
                  default="light"),
