@@ -199,3 +199,23 @@ def test_the_next_run_story_on_other_runs_given_by_name():
     with pytest.raises(BohbvisError) as e:
         api.make_deck("next-run", data={"a": MNIST})
     assert "names the runs first, second" in str(e.value)
+
+
+def test_budgets_view_plots_accuracy_per_round_when_every_run_has_it(next_run_deck):
+    slide = next(s for s in next_run_deck.slides if s.charts and s.charts[0].id.endswith("compare-budgets"))
+    assert slide.title == "Accuracy per budget, per run"
+    rows = [r for d in slide.charts[0].spec["datasets"].values() for r in d if "median" in r]
+    for name, folder in (("first", demo_path()), ("second", demo_path("demo-next"))):
+        raw = [json.loads(line) for line in (folder / "results.json").open()]
+        for budget in (1.0, 81.0):
+            accs = sorted(r[3]["info"]["validation_accuracy"] for r in raw
+                          if r[1] == budget and r[3] is not None and r[3].get("loss") is not None)
+            median = (accs[len(accs) // 2] + accs[(len(accs) - 1) // 2]) / 2
+            (row,) = [r for r in rows if r["run"] == name and r["budget_label"] == fmt_budget(budget)]
+            assert row["median"] == pytest.approx(median) and row["n"] == len(accs)
+
+
+def fmt_budget(b):
+    from bohbvis.model.format import budget
+
+    return budget(b)

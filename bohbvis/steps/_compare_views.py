@@ -127,10 +127,10 @@ def trajectory_chart(frame: pd.DataFrame, names: list[str], rule: BestRule):
                         anchor="start", fontSize=14))
 
 
-# --- per round (Hyperband iteration) ---------------------------------------------------------------
+# --- per Hyperband iteration ---------------------------------------------------------------
 
 
-def rounds_frame(runs: Mapping[str, Run], rule: BestRule) -> pd.DataFrame:
+def iterations_frame(runs: Mapping[str, Run], rule: BestRule) -> pd.DataFrame:
     """Per run and bracket (Hyperband iteration): the best value at the bracket's largest budget."""
     rows = []
     for name, run in runs.items():
@@ -143,7 +143,7 @@ def rounds_frame(runs: Mapping[str, Run], rule: BestRule) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def rounds_chart(frame: pd.DataFrame, names: list[str], rule: BestRule):
+def iterations_chart(frame: pd.DataFrame, names: list[str], rule: BestRule):
     import altair as alt
 
     pick = alt.selection_point(name="pick", fields=["run"], bind="legend")

@@ -9,8 +9,9 @@ slide (steps/_runs.py). `show:` picks the view:
               table lists the picked run's top configurations);
   trajectory  best so far against compute spent, overlaid (drag a range: the table lists those
               evaluations);
-  rounds      each Hyperband iteration's best, per run;
-  budgets     the metric per budget, runs side by side.
+  iterations  each Hyperband iteration's best, per run;
+  budgets     the metric per budget (per round of successive halving), runs side by side;
+              `metric:` accuracy (auto, when every run has it) or loss.
 
 Numbers (`compare.<name>`): runs (names), first, second ({name, n_evaluations, spent, best_value,
 best_loss, best_accuracy, budgets, eta, …}), improvement (positive = the second is better),
@@ -23,7 +24,8 @@ from __future__ import annotations
 from typing import Mapping
 
 from ..analysis.compare import Comparison, compare_runs
-from ..analysis.ranking import rule_for
+from ..analysis.ranking import ACCURACY_RULE, LOSS_RULE, rule_for
+from ..errors import BohbvisError
 from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, Int, StepOptions
@@ -35,11 +37,13 @@ from ._runs import RUN_COLORS, need_runs
 KIND = "compare"
 DESCRIPTION = "Compare the deck's runs: what changed (space, budgets, best, cost), whether the advice was followed, and the runs side by side."
 OPTIONS = {
-    "show": Choice(doc="Which comparison: changes (a table), best, trajectory, rounds or budgets.",
-                   default="changes", choices=("changes", "best", "trajectory", "rounds", "budgets")),
+    "show": Choice(doc="Which comparison: changes (a table), best, trajectory, iterations or budgets.",
+                   default="changes", choices=("changes", "best", "trajectory", "iterations", "budgets")),
     "by": Choice(doc="Which configurations are best: by loss (hpbandster's incumbent rule) or by accuracy.",
                  default="loss", choices=("loss", "accuracy")),
     "k": Int(doc="How many top configurations per run the best view lists.", default=5, min=1, max=50),
+    "metric": Choice(doc="What the budgets view plots per budget (per round): accuracy, loss, or auto "
+                         "(accuracy when every run has it).", default="auto", choices=("auto", "accuracy", "loss")),
 }
 
 
@@ -156,13 +160,20 @@ def build_runs(runs: Mapping[str, Run], options: StepOptions) -> Slide:
                                      Column("best", "best so far", "pct" if rule.field == "accuracy" else "num")),
                             rows=tuple(frame.to_dict("records")), sort="spent", static_rows=6))
         title = title or "Best so far against compute, per run"
-    elif show == "rounds":
-        frame = views.rounds_frame(runs, rule)
-        spec = views.rounds_chart(frame, names, rule).to_dict()
-        blocks.append(Chart(id=f"s{idx}-compare-rounds", spec=spec,
+    elif show == "iterations":
+        frame = views.iterations_frame(runs, rule)
+        spec = views.iterations_chart(frame, names, rule).to_dict()
+        blocks.append(Chart(id=f"s{idx}-compare-iterations", spec=spec,
                             caption="Click a run in the legend to pick it out.", state="Showing every run."))
         title = title or f"Each iteration's best {rule.field}, per run"
     else:
+        metric = options.get("metric", "auto")
+        if metric == "auto":
+            metric = "accuracy" if all(r.has_accuracy for r in runs.values()) else "loss"
+        elif metric == "accuracy" and not all(r.has_accuracy for r in runs.values()):
+            raise BohbvisError("accuracy was asked for, but a run records no accuracy (only a loss).",
+                               key="metric", allowed="loss, auto")
+        rule = ACCURACY_RULE if metric == "accuracy" else LOSS_RULE
         chart, stats = views.budgets_chart(runs, names, rule)
         blocks.append(Chart(id=f"s{idx}-compare-budgets", spec=chart.to_dict(),
                             caption="Boxes: quartiles and median of each run's evaluations on each budget; "

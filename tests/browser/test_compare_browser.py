@@ -96,7 +96,7 @@ def test_a_legend_click_lists_that_runs_top_configurations(two_runs, open_deck, 
 def test_each_run_keeps_its_colour_on_every_slide(two_runs, open_deck):
     path, deck = two_runs
     seen = 0
-    for suffix in ("compare-best", "compare-trajectory", "compare-rounds", "compare-budgets"):
+    for suffix in ("compare-best", "compare-trajectory", "compare-iterations", "compare-budgets"):
         i, _slide_, chart = _slide(deck, suffix)
         d = open_deck(path, 1280, 720, suffix=f"#/{i}")
         legend = {e["label"]: e["fill"] for e in d.page.evaluate(LEGEND, chart.id)}
