@@ -105,3 +105,23 @@ def test_each_run_keeps_its_colour_on_every_slide(two_runs, open_deck):
         seen += 1
         assert not d.errors
     assert seen == 4
+
+
+def test_every_slide_of_the_two_run_deck_renders(two_runs, open_deck, artifacts):
+    path, deck = two_runs
+    d = open_deck(path, 1280, 720)
+    n = d.page.evaluate("() => window.bohbvis.slides")
+    assert n == len(deck.slides)
+    out = artifacts / "stories"
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        d.page.evaluate("(i) => window.bohbvis.go(i)", i)
+        d.ready()
+        sizes = d.page.evaluate(
+            "() => [...document.querySelectorAll('section.slide.present .vega-embed svg')]"
+            ".map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; })")
+        assert len(sizes) == len(deck.slides[i].charts)
+        for w, h in sizes:
+            assert w > 50 and h > 50, f"slide {i} ({deck.slides[i].kind}): a chart is {w}×{h}"
+        d.page.screenshot(path=str(out / f"next-run_{i + 1:02d}_{deck.slides[i].kind}.png"))
+    assert d.errors == [] and d.outside_requests() == []
