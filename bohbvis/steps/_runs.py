@@ -12,7 +12,8 @@ from typing import Mapping
 from ..errors import BohbvisError
 from ..model.run import Run
 
-# Colour-blind-safe (Okabe–Ito), distinct from the sample-type colours' first two.
+# Okabe–Ito: told apart with the common colour-vision deficiencies; fixed (not the theme's palette) so
+# a run has the same colour in every theme and on every slide.
 RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 
 
