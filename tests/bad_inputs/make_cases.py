@@ -354,6 +354,14 @@ case("empty-all-nan", "empty", BUILD, ["nothing to show", "all 66 evaluations cr
 case("empty-all-crashed-allowed", "empty", [*BUILD, "--allow-empty"], ["wrote deck.html"], exit=0,
      build=lambda d: small_run(d / "run", results=crashed),
      deck=["Nothing to show on this slide", "CUDA out of memory"])
+case("empty-one-of-two-runs", "empty", ["build", "story.yaml", "-o", "deck.html"],
+     ["nothing to show", "all 66 evaluations crashed", "CUDA out of memory"],
+     build=lambda d: (story_file("title: two runs\ndata: {first: demo, second: run}\nsteps:\n  - kind: title\n")(d),
+                      small_run(d / "run", results=crashed)))
+case("strict-two-runs", "strict", ["build", "story.yaml", "-o", "deck.html", "--strict"],
+     ["deviates from Hyperband's plan", "--strict"],
+     build=lambda d: (story_file("title: two runs\ndata: {first: demo, second: run}\nsteps:\n  - kind: title\n")(d),
+                      small_run(d / "run")))
 case("empty-seed-csv-no-losses", "empty", ["build", "-d", "t.csv", "-o", "deck.html"], ["t.csv", "nothing to show", "all 2 evaluations"],
      build=text_file("t.csv", "\n".join([SEED_HEADER, "0-0-0,1,random,0.01,adam,,", "0-0-1,1,random,0.02,sgd,,"]) + "\n"))
 
