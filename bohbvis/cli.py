@@ -8,21 +8,90 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from .errors import BohbvisError
 
+# Commands in the order a user needs them; a command not listed here follows, in definition order.
+COMMAND_ORDER = ("build", "export", "watch", "init", "inspect", "advise", "validate", "schema", "convert")
+
+# Metavars by value type, in capitals as in click/argparse help (for options that set none).
+_TYPE_METAVARS = {"str": "TEXT", "text": "TEXT", "int": "INTEGER", "integer": "INTEGER", "float": "NUMBER",
+                  "Path": "PATH", "path": "PATH"}
+
+
+def _conventional(params) -> None:
+    """Capital metavars (STORY, RUN, PATH) and none at all for flags: `--json`, not `--json <bool>`."""
+    for param in params:
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = ""
+        elif param.param_type_name == "argument":
+            if param.metavar is None:
+                param.metavar = (param.name or "value").upper()
+            if hasattr(param, "display_type_rich"):
+                # the name column already says STORY; a `<str>` type column beside it says nothing more
+                param.display_type_rich = lambda ctx: None
+        elif param.metavar is None:
+            bare = param.bare_type() if hasattr(param, "bare_type") else getattr(getattr(param, "type", None), "name", "")
+            param.metavar = _TYPE_METAVARS.get(str(bare).split(" ")[0], "VALUE")
+
+
+class _Group(TyperGroup):
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None:
+            _conventional(command.get_params(ctx))
+        return command
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        _conventional(params)
+        return params
+
+
 app = typer.Typer(
     name="bohbvis",
+    cls=_Group,
     help="Explain a BOHB run as one offline, interactive slide deck (HTML), or as PDF/PNG.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 
-DataOpt = typer.Option(None, "--data", "-d", help="The run: an hpbandster log folder, a CSV/Parquet table, or 'demo'.")
-FormatOpt = typer.Option(None, "--format", help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy.")
-MetricOpt = typer.Option(None, "--metric", help="Key in hpbandster's info holding the accuracy (dots for nested keys; 'info' for a bare number).")
-StoryArg = typer.Argument(None, help="A story YAML file, or a built-in story name (advisor, newcomer). Default: advisor.")
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"bohbvis {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Explain a BOHB run as one offline, interactive slide deck (HTML), or as PDF/PNG.
+
+    Start with `bohbvis build` (the default story on the shipped demo run), then `bohbvis watch
+    story.yaml` while you write, and `bohbvis export -o deck.pdf` to hand it out."""
+
+
+DataOpt = typer.Option(None, "--data", "-d", metavar="RUN",
+                       help="The run: an hpbandster log folder, a CSV/Parquet table, or 'demo'.")
+FormatOpt = typer.Option(None, "--format", metavar="READER",
+                         help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy.")
+MetricOpt = typer.Option(None, "--metric", metavar="KEY",
+                         help="Key in hpbandster's info holding the accuracy (dots for nested keys; 'info' for a bare number).")
+StoryArg = typer.Argument(None, metavar="STORY", show_default=False,
+                          help="A story YAML file, or a built-in story name (advisor, newcomer). Default: advisor.")
 
 
 def _fail(err: BohbvisError) -> None:
@@ -42,7 +111,7 @@ def _warn(messages) -> None:
 
 @app.command()
 def inspect(
-    run: str = typer.Argument("demo", help="The run to summarize (default: the shipped demo run)."),
+    run: str = typer.Argument("demo", metavar="RUN", help="The run to summarize (default: the shipped demo run)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
@@ -67,8 +136,8 @@ def inspect(
 
 @app.command()
 def convert(
-    run: str = typer.Argument(..., help="The run to read."),
-    output: Path = typer.Option(..., "-o", "--output", help="Where to save the tidy table: .csv or .parquet."),
+    run: str = typer.Argument(..., metavar="RUN", help="The run to read."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="PATH", help="Where to save the tidy table: .csv or .parquet."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
 ) -> None:
@@ -83,23 +152,37 @@ def convert(
     typer.echo(f"wrote {output} ({r.n_evaluations} evaluations)")
 
 
-def _make_deck(story, data, format, metric, theme):
-    """The deck both `build` and `export` start from; the run's warnings go to stderr."""
+def _make_deck(story, data, format, metric, theme, *, progress: bool = True):
+    """The deck both `build` and `export` start from; the run's warnings go to stderr, and a build
+    that takes over a second shows which step it is on."""
     from . import api
+    from ._cli_progress import building_progress
 
-    deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
+    with building_progress(_count_steps(story), enabled=progress):
+        deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
     _warn(deck.run.warnings)
     return deck
 
 
-ThemeOpt = typer.Option(None, "--theme", help="A built-in theme (light, dark) or a theme .css file.")
+def _count_steps(story) -> int:
+    """How many steps the progress line counts to (0 when the story does not load: make_deck says why)."""
+    from .story import load_story
+
+    try:
+        return len(load_story(story or "advisor").steps)
+    except BohbvisError:
+        return 0
+
+
+ThemeOpt = typer.Option(None, "--theme", metavar="THEME", help="A built-in theme (light, dark) or a theme .css file.")
 
 
 @app.command()
 def build(
     story: Optional[str] = StoryArg,
     data: Optional[str] = DataOpt,
-    output: Path = typer.Option(Path("deck.html"), "-o", "--output", help="The HTML file to write."),
+    output: Path = typer.Option(Path("deck.html"), "-o", "--output", metavar="PATH",
+                                help="The HTML file to write (deck.pdf, slide.png or slides/ export instead, as `bohbvis export` does)."),
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
@@ -108,7 +191,15 @@ def build(
     from . import api
 
     try:
+        kind = api.output_kind(output)  # a wrong suffix fails before any work
         deck = _make_deck(story, data, format, metric, theme)
+        if kind != "html":
+            from .export import export_deck
+
+            written = export_deck(deck, output, progress=True)
+            typer.echo(f"wrote {written} ({len(deck.slides)} slides, {kind.upper()}; "
+                       "`bohbvis export` has --scale, --notes and --charts)")
+            return
         path = api.write_html(deck, output)
     except BohbvisError as e:
         _fail(e)
@@ -117,7 +208,59 @@ def build(
 
 
 @app.command()
-def validate(story: str = typer.Argument(..., help="The story YAML file to check.")) -> None:
+def watch(
+    story: Optional[str] = StoryArg,
+    data: Optional[str] = DataOpt,
+    port: int = typer.Option(8000, "--port", "-p", metavar="PORT", min=0, max=65535,
+                             help="Port on 127.0.0.1 (0: any free port)."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the deck in the default browser."),
+    theme: Optional[str] = ThemeOpt,
+    format: Optional[str] = FormatOpt,
+    metric: Optional[str] = MetricOpt,
+) -> None:
+    """Serve the deck on 127.0.0.1 and rebuild it whenever the story, the run or the theme changes.
+
+    The browser reloads on the slide it was on; a broken story shows its errors in the page
+    (fix the file and the deck comes back). Ctrl+C stops the server."""
+    from .watch import serve
+
+    try:
+        serve(story, data=data, port=port, open_browser=open_browser, theme=theme, format=format, metric=metric)
+    except BohbvisError as e:
+        _fail(e)
+
+
+@app.command()
+def init(
+    run: str = typer.Argument("demo", metavar="RUN", help="The run the story is for (default: the shipped demo run)."),
+    output: Path = typer.Option(Path("story.yaml"), "-o", "--output", metavar="PATH",
+                                help="Where to write the story ('-' prints it)."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing file."),
+    format: Optional[str] = FormatOpt,
+    metric: Optional[str] = MetricOpt,
+) -> None:
+    """Write a starter story for a run: the steps that suit it, each with a comment, ready to edit."""
+    from . import api
+    from .story.starter import starter_story
+
+    try:
+        r = api.load_run(run, format=format, metric=metric)
+        text = starter_story(r, data=run, story_path=None if str(output) == "-" else output, metric=metric)
+        if str(output) == "-":
+            typer.echo(text, nl=False)
+            return
+        if output.exists() and not force:
+            raise BohbvisError("the file exists already; bohbvis init does not overwrite it.", file=output,
+                               hint="Pass --force to replace it, or -o another name.")
+        api.write_atomic(output, text)
+    except BohbvisError as e:
+        _fail(e)
+    _warn(r.warnings)
+    typer.echo(f"wrote {output}: edit it, then `bohbvis watch {output}`")
+
+
+@app.command()
+def validate(story: str = typer.Argument(..., metavar="STORY", help="The story YAML file to check.")) -> None:
     """Check a story without building it: every problem, with file, line, column and key."""
     from .story import load_story
 
@@ -129,8 +272,15 @@ def validate(story: str = typer.Argument(..., help="The story YAML file to check
 
 
 @app.command()
-def schema() -> None:
-    """Print the story JSON Schema (for editor completion and checking)."""
+def schema(
+    markdown: bool = typer.Option(False, "--markdown", help="Print the story reference (docs/reference.md) instead."),
+) -> None:
+    """Print the story JSON Schema (for editor completion and checking), or the reference as markdown."""
+    if markdown:
+        from .story.reference import reference_markdown
+
+        typer.echo(reference_markdown(), nl=False)
+        return
     from .story.schema import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False))
@@ -140,10 +290,10 @@ def schema() -> None:
 def export(
     story: Optional[str] = StoryArg,
     data: Optional[str] = DataOpt,
-    output: Path = typer.Option(..., "-o", "--output", help="deck.pdf, or slides/ or slide.png for one PNG per slide."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="PATH", help="deck.pdf, or slides/ or slide.png for one PNG per slide."),
     scale: float = typer.Option(1.0, "--scale", min=0.25, max=8.0, help="PNG resolution: 1 = 1280×720 pixels."),
     notes: bool = typer.Option(False, "--notes", help="Add the speaker notes under each slide."),
-    charts: Optional[Path] = typer.Option(None, "--charts", help="Also write every chart alone into this folder (SVG, PNG, PDF)."),
+    charts: Optional[Path] = typer.Option(None, "--charts", metavar="DIR", help="Also write every chart alone into this folder (SVG, PNG, PDF)."),
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
@@ -159,5 +309,5 @@ def export(
     typer.echo(f"wrote {written}")
 
 
-def main() -> None:  # pragma: no cover - `python -m bohbvis`
-    app()
+def main() -> None:  # `python -m bohbvis`: the same command, named as users type it
+    app(prog_name="bohbvis")

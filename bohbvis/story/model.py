@@ -64,6 +64,20 @@ class Story:
     lang: str = "en"
     steps: tuple[StepSpec, ...] = ()
 
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "Story":
+        """A validated story from a YAML file (or a built-in story name such as `advisor`)."""
+        from .loader import load_story
+
+        return load_story(path)
+
+    @classmethod
+    def from_dict(cls, mapping: Mapping) -> "Story":
+        """A validated story from a dict with the keys of a story file (relative paths: from the cwd)."""
+        from .loader import load_story
+
+        return load_story(dict(mapping))
+
     def data_path(self) -> str | Path:
         if self.data is None or self.data == "demo":
             return "demo"
