@@ -241,7 +241,7 @@ def init(
 ) -> None:
     """Write a starter story for a run: the steps that suit it, each with a comment, ready to edit."""
     from . import api
-    from .story.starter import starter_story
+    from .story.starter import starter_story, write_schema_beside
 
     try:
         r = api.load_run(run, format=format, metric=metric)
@@ -253,10 +253,11 @@ def init(
             raise BohbvisError("the file exists already; bohbvis init does not overwrite it.", file=output,
                                hint="Pass --force to replace it, or -o another name.")
         api.write_atomic(output, text)
+        schema_file = write_schema_beside(output)
     except BohbvisError as e:
         _fail(e)
     _warn(r.warnings)
-    typer.echo(f"wrote {output}: edit it, then `bohbvis watch {output}`")
+    typer.echo(f"wrote {output} (and {schema_file.name}, for editor completion): edit it, then `bohbvis watch {output}`")
 
 
 @app.command()

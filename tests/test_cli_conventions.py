@@ -1,0 +1,111 @@
+"""The command line follows the conventions a new user tries first: --version, -h, `python -m
+bohbvis`, commands in the order they are needed, capital metavars, shell completion, and an
+output name that says what to write."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bohbvis
+
+ROOT = Path(__file__).parent.parent
+STORIES = Path(__file__).parent / "data" / "stories"
+ORDER = ["build", "export", "watch", "init", "inspect", "validate", "schema", "convert"]
+
+
+def bohbvis_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {"COLUMNS": "120", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "TERM": "dumb"}
+    return subprocess.run([sys.executable, "-m", "bohbvis", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env)
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version(flag):
+    res = bohbvis_cli(flag)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == f"bohbvis {bohbvis.__version__}"
+
+
+def test_the_console_script_entry_point_is_the_same_app():
+    from bohbvis.cli import app, main
+
+    assert callable(app) and callable(main)
+    res = subprocess.run([sys.executable, "-c", "import sys; sys.argv=['bohbvis','--version']; "
+                          "from bohbvis.cli import app; app()"], capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert res.stdout.strip() == f"bohbvis {bohbvis.__version__}"
+
+
+def test_h_is_help_and_lists_commands_in_the_order_a_user_needs_them():
+    res = bohbvis_cli("-h")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == bohbvis_cli("--help").stdout
+    assert "Usage: bohbvis [OPTIONS] COMMAND [ARGS]..." in res.stdout
+    listed = re.findall(r"^│ (\w+) {2,}", res.stdout.split("Commands")[1], flags=re.MULTILINE)
+    known = [c for c in listed if c in ORDER]
+    assert known == ORDER, listed
+    assert listed[0] == "build"
+    assert "--install-completion" in res.stdout and "--show-completion" in res.stdout
+
+
+@pytest.mark.parametrize("command", ORDER)
+def test_every_command_has_h_and_capital_metavars(command):
+    res = bohbvis_cli(command, "-h")
+    assert res.returncode == 0, res.stderr
+    text = res.stdout
+    assert f"Usage: bohbvis {command} [OPTIONS]" in text
+    assert not re.search(r"<[a-z][a-z ]*>", text), text  # no <bool>, <str>, <path>, <float range>
+    usage = text.split("Usage:")[1].splitlines()[0]
+    args = re.findall(r"\[?([A-Za-z_]+)\]?", usage.split("[OPTIONS]")[1])
+    assert all(a.isupper() for a in args), usage  # [STORY], RUN: never [story]
+
+
+def test_every_value_has_a_capital_metavar_and_flags_have_none():
+    import click
+    import typer.main
+
+    from bohbvis.cli import app
+
+    group = typer.main.get_command(app)
+    ctx = click.Context(group, info_name="bohbvis")
+    seen = 0
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        for param in command.get_params(ctx):
+            seen += 1
+            if getattr(param, "is_flag", False):
+                assert param.metavar == "", (name, param.name)
+            else:
+                assert param.metavar and param.metavar.isupper(), (name, param.name, param.metavar)
+    assert seen > 30
+
+
+def test_build_help_states_the_run_and_output_metavars():
+    text = bohbvis_cli("build", "-h").stdout
+    assert re.search(r"--data\s+-d\s+RUN", text) and re.search(r"--output\s+-o\s+PATH", text)
+    assert "[STORY]" in text
+
+
+def test_build_to_pdf_exports_instead_of_writing_html_into_it(tmp_path):
+    res = bohbvis_cli("build", str(STORIES / "good_minimal.yaml"), "-o", str(tmp_path / "deck.pdf"))
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "deck.pdf").read_bytes()[:5] == b"%PDF-"
+    assert "bohbvis export" in res.stdout  # says where the export options are
+
+
+def test_build_to_an_unknown_suffix_says_what_is_allowed_and_writes_nothing(tmp_path):
+    res = bohbvis_cli("build", str(STORIES / "good_minimal.yaml"), "-o", str(tmp_path / "deck.docx"))
+    assert res.returncode == 2
+    assert "'.docx'" in res.stderr and ".html" in res.stderr and ".pdf" in res.stderr
+    assert "Traceback" not in res.stderr and list(tmp_path.iterdir()) == []
+
+
+def test_schema_markdown_prints_the_reference():
+    res = bohbvis_cli("schema", "--markdown")
+    assert res.returncode == 0, res.stderr
+    assert "\n# Story reference\n" in res.stdout
