@@ -12,11 +12,22 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-DELAY_S = 1.0  # show nothing for builds quicker than this
+import os
+
+# Show nothing for builds quicker than this; BOHBVIS_PROGRESS_AFTER (seconds) changes it
+# (0: from the start, e.g. to see every step, or for the test of this module).
+DELAY_S = 1.0
+
+
+def _delay() -> float:
+    try:
+        return float(os.environ.get("BOHBVIS_PROGRESS_AFTER", DELAY_S))
+    except ValueError:
+        return DELAY_S
 
 
 @contextmanager
-def building_progress(total: int, *, enabled: bool = True, delay: float = DELAY_S) -> Iterator[Callable[[str], None]]:
+def building_progress(total: int, *, enabled: bool = True, delay: float | None = None) -> Iterator[Callable[[str], None]]:
     if not enabled:
         yield lambda label: None
         return
@@ -26,11 +37,14 @@ def building_progress(total: int, *, enabled: bool = True, delay: float = DELAY_
     from .steps import ON_BUILD
 
     console = Console(stderr=True)
+    if not console.is_terminal:  # a log file gets no spinner frames (and no stray blank line)
+        yield lambda label: None
+        return
     bar = Progress(SpinnerColumn(), TextColumn("{task.description:<30}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=console, transient=True)
     task = bar.add_task("reading the run", total=max(total, 1))
     lock = threading.Lock()
-    state = {"started": False, "done": 0}
+    state = {"started": False, "finished": False, "done": 0}
 
     def start() -> None:
         with lock:
@@ -38,8 +52,8 @@ def building_progress(total: int, *, enabled: bool = True, delay: float = DELAY_
                 bar.start()
                 state["started"] = True
 
-    state["finished"] = False
-    timer = threading.Timer(delay, start)
+    delay = _delay() if delay is None else delay
+    timer = threading.Timer(max(delay, 0.0), start)
     timer.daemon = True
 
     def on_build(options) -> None:
@@ -55,7 +69,10 @@ def building_progress(total: int, *, enabled: bool = True, delay: float = DELAY_
         bar.update(task, description=label, completed=max(total, 1))
 
     token = ON_BUILD.set(on_build)
-    timer.start()
+    if delay <= 0:
+        start()
+    else:
+        timer.start()
     try:
         yield phase
     finally:

@@ -109,3 +109,40 @@ def test_schema_markdown_prints_the_reference():
     res = bohbvis_cli("schema", "--markdown")
     assert res.returncode == 0, res.stderr
     assert "\n# Story reference\n" in res.stdout
+
+
+def _build_in_a_terminal(story: Path, out: Path, **env_extra: str) -> str:
+    """`bohbvis build` with stderr on a pseudo-terminal (rich draws progress only for a terminal)."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    env = {"COLUMNS": "120", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "TERM": "xterm", **env_extra}
+    proc = subprocess.Popen([sys.executable, "-m", "bohbvis", "build", str(story), "-o", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=slave, env=env, cwd=ROOT)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_build_progress_names_the_step_and_a_quick_build_shows_none(tmp_path):
+    story = tmp_path / "three.yaml"
+    story.write_text(f"title: t\ndata: {ROOT / 'tests/data/hpbandster/hpbandster_example_5_mnist'}\n"
+                     "steps:\n  - kind: title\n  - kind: markdown\n    text: x\n  - kind: embedding\n"
+                     "    method: pca\n", encoding="utf-8")
+    # A build that takes over BOHBVIS_PROGRESS_AFTER seconds (here: any) shows which step it is on.
+    shown = _build_in_a_terminal(story, tmp_path / "a.html", BOHBVIS_PROGRESS_AFTER="0")
+    assert "step 3: embedding (pca)" in shown and "3/3" in shown
+    # A build quicker than the delay draws nothing (60 s here, so a loaded machine cannot flake).
+    quick = _build_in_a_terminal(story, tmp_path / "b.html", BOHBVIS_PROGRESS_AFTER="60")
+    assert "step " not in quick and "━" not in quick
