@@ -87,6 +87,15 @@ class Preview:
             n = len(e.problems)
             page = Page(self.version, body.encode("utf-8"), False, seconds,
                         f"{n} problem{'s' if n != 1 else ''}, shown in the page:\n" + "\n".join(f"  {p}" for p in e.problems))
+        except Exception as e:  # a bug, not the story's fault: say so, and keep the preview alive
+            import traceback
+
+            seconds = time.perf_counter() - start
+            trace = traceback.format_exc()
+            wrapped = BohbvisError(f"bohbvis failed while building ({type(e).__name__}: {e}). This is a bug in "
+                                   "bohbvis, not in the story; please report it with the traceback below.")
+            body = error_page(wrapped, self.version, self._story_label(), details=trace)
+            page = Page(self.version, body.encode("utf-8"), False, seconds, f"internal error, shown in the page:\n{trace}")
         self._watched = self._files(story_obj)
         self.page = page
         return page
@@ -175,7 +184,7 @@ def _with_reload(deck_html: str, version: int) -> str:
     return page[:at] + script + page[at:] if at >= 0 else page + script
 
 
-def error_page(error: BohbvisError, version: int, story: str) -> str:
+def error_page(error: BohbvisError, version: int, story: str, details: str | None = None) -> str:
     """The story's problems, one per item, each escaped (a message may quote the story's text)."""
     items = "".join(
         "<li><code>{where}</code>{key} {msg}{allowed}{hint}</li>".format(
@@ -198,6 +207,7 @@ def error_page(error: BohbvisError, version: int, story: str) -> str:
         ".allowed{color:#555}.hint{color:#0b57d0}</style>\n</head>\n<body>\n"
         f"<h1 class=\"bohbvis-errors\">The deck did not build: {n} problem{'s' if n != 1 else ''}</h1>\n"
         f"<ol class=\"problems\">{items}</ol>\n"
+        + (f"<pre class=\"details\">{html.escape(details)}</pre>\n" if details else "") +
         "<p>Fix the file and save it: this page turns back into the deck, on the same slide.</p>\n"
         f"{RELOAD_SCRIPT % (version, EVENTS)}</body>\n</html>\n"
     )
