@@ -56,8 +56,7 @@ class _Group(TyperGroup):
 
 app = typer.Typer(
     name="bohbvis",
-    cls=_Group,
-    help="Explain a BOHB run as one offline, interactive slide deck (HTML), or as PDF/PNG.",
+    cls=_Group,  # the help text is _main's docstring
     no_args_is_help=True,
     add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -80,8 +79,8 @@ def _main(
 ) -> None:
     """Explain a BOHB run as one offline, interactive slide deck (HTML), or as PDF/PNG.
 
-    Start with `bohbvis build` (the default story on the shipped demo run), then `bohbvis watch
-    story.yaml` while you write, and `bohbvis export -o deck.pdf` to hand it out."""
+    Start with `bohbvis build` (the default story on the shipped demo run); `bohbvis init RUN` writes a story for your run, `bohbvis watch story.yaml` previews it as you edit, and `bohbvis export story.yaml -o deck.pdf` hands it out.
+    """  # one line per paragraph: rich wraps it to the terminal
 
 
 DataOpt = typer.Option(None, "--data", "-d", metavar="RUN",

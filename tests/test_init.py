@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 import bohbvis
 from bohbvis.load import tidy
 from bohbvis.story.starter import SCHEMA_FILE, starter_story
-from testdata import FIXTURE_RUNS, HPB
+from testdata import FIXTURE_RUNS, HPB, SEED_CSV
 
 ROOT = Path(__file__).parent.parent
 
@@ -36,9 +36,9 @@ def single_budget_csv(tmp_path_factory) -> Path:
     return folder / "single.csv"
 
 
-@pytest.mark.parametrize("name", ["demo", *FIXTURE_RUNS])
+@pytest.mark.parametrize("name", ["demo", *FIXTURE_RUNS, "seed"])
 def test_starter_validates_and_builds(name, tmp_path):
-    data = "demo" if name == "demo" else str(HPB / name)
+    data = {"demo": "demo", "seed": str(SEED_CSV)}.get(name) or str(HPB / name)
     run = bohbvis.load_run(data)
     story_file = tmp_path / "talk" / "story.yaml"
     story_file.parent.mkdir()
