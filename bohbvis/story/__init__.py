@@ -15,15 +15,13 @@ from typing import Any, Mapping
 from .model import Place, StepOptions, StepSpec, Story
 
 
-def load_story(source: "str | Path | Mapping[str, Any] | Story") -> Story:
+def load_story(source: str | Path | Mapping[str, Any]) -> Story:
     """Validate a story file, a built-in story name (`advisor`), or a dict with the same keys.
 
     Raises one BohbvisError listing every problem (file:line:column, key path, what is allowed).
     """
     from .loader import load_story as _load
 
-    if isinstance(source, Story):
-        return source  # already validated (bohbvis.Story.from_yaml / from_dict)
     return _load(source)
 
 
