@@ -240,7 +240,7 @@ def init(
 ) -> None:
     """Write a starter story for a run: the steps that suit it, each with a comment, ready to edit."""
     from . import api
-    from .story.starter import starter_story, write_schema_beside
+    from .story.starter import SCHEMA_FILE, schema_text, starter_story
 
     try:
         r = api.load_run(run, format=format, metric=metric)
@@ -252,7 +252,7 @@ def init(
             raise BohbvisError("the file exists already; bohbvis init does not overwrite it.", file=output,
                                hint="Pass --force to replace it, or -o another name.")
         api.write_atomic(output, text)
-        schema_file = write_schema_beside(output)
+        schema_file = api.write_atomic(output.parent / SCHEMA_FILE, schema_text())
     except BohbvisError as e:
         _fail(e)
     _warn(r.warnings)

@@ -114,15 +114,14 @@ def _yaml(run, steps: list[StarterStep], *, data, story_path, metric) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def write_schema_beside(story_path: str | Path) -> Path:
-    """The JSON Schema the first line names, next to the story (regenerated: it is derived)."""
+def schema_text() -> str:
+    """The JSON Schema the first line names (written next to the story: it is derived, so
+    `bohbvis init` rewrites it, and `bohbvis schema > bohbvis.schema.json` gives the same)."""
     import json
 
     from .schema import json_schema
 
-    path = Path(story_path).parent / SCHEMA_FILE
-    path.write_text(json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def _run_name(run, data) -> str:
