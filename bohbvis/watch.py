@@ -75,8 +75,11 @@ class Preview:
             from .story import load_story
 
             story_obj = load_story(self.story or api.DEFAULT_STORY)
-            run = self._run(story_obj)
-            deck = api.make_deck(story_obj, data=run, theme=self.theme)
+            if _is_multi_run(story_obj) and self.data is None:
+                # A story comparing several runs (data: {name: path}): make_deck reads them all.
+                deck = api.make_deck(story_obj, format=self.format, metric=self.metric, theme=self.theme)
+            else:
+                deck = api.make_deck(story_obj, data=self._run(story_obj), theme=self.theme)
             body = _with_reload(render_html(deck), self.version)
             seconds = time.perf_counter() - start
             page = Page(self.version, body.encode("utf-8"), True, seconds,
@@ -131,9 +134,13 @@ class Preview:
         if story_path is not None:
             files.append(story_path)
         if story is not None:
-            source = self.data if self.data is not None else story.data_path()
-            if str(source) != "demo":
-                files.append(Path(source))
+            if self.data is not None:
+                sources = [self.data]
+            elif _is_multi_run(story):
+                sources = list(story.data_paths().values())
+            else:
+                sources = [story.data_path()]
+            files += [Path(source) for source in sources if str(source) != "demo"]
             theme = self.theme or story.theme
             if theme and (theme.endswith(".css") or "/" in theme or "\\" in theme):
                 t = Path(theme).expanduser()
@@ -143,6 +150,11 @@ class Preview:
         elif self.data is not None and str(self.data) != "demo":
             files.append(Path(self.data))
         return tuple(dict.fromkeys(p.resolve() for p in files))
+
+
+def _is_multi_run(story) -> bool:
+    """A story whose `data:` names several runs (the comparison stories)."""
+    return bool(getattr(story, "is_multi_run", False))
 
 
 def _story_file(story) -> Path | None:
