@@ -219,8 +219,8 @@ def watch(
 ) -> None:
     """Serve the deck on 127.0.0.1 and rebuild it whenever the story, the run or the theme changes.
 
-    The browser reloads on the slide it was on; a broken story shows its errors in the page
-    (fix the file and the deck comes back). Ctrl+C stops the server."""
+    The browser reloads on the slide it was on; a broken story shows its errors in the page (fix the file and the deck comes back). Ctrl+C stops the server.
+    """
     from .watch import serve
 
     try:
