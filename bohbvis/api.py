@@ -77,10 +77,19 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     return path
 
 
-def write_html(deck: Any, out: str | Path) -> Path:
-    from .render.html import render_html
+def write_html(deck: Any, out: str | Path, *, progress: bool | None = None) -> Path:
+    """Write a built deck (make_deck's) as one HTML file. An output named .pdf, .png or a folder is
+    exported instead (so `bohbvis build -o deck.pdf` does what it says); `progress`: a bar on
+    stderr while exporting (default: when stderr is a terminal)."""
+    if output_kind(out) == "html":
+        from .render.html import render_html
 
-    return write_atomic(out, render_html(deck))
+        return write_atomic(out, render_html(deck))
+    import sys
+
+    from .export import export_deck
+
+    return export_deck(deck, out, progress=sys.stderr.isatty() if progress is None else progress)
 
 
 # --- the public API (bohbvis.load_run, bohbvis.build, bohbvis.show, Deck) ----------------------

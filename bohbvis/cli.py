@@ -15,7 +15,10 @@ from .errors import BohbvisError
 # Commands in the order a user needs them; a command not listed here follows, in definition order.
 COMMAND_ORDER = ("build", "export", "watch", "init", "inspect", "advise", "validate", "schema", "convert")
 
-# Metavars by value type, in capitals as in click/argparse help (for options that set none).
+# Metavars in capitals, as in click/argparse help: by parameter name, else by value type.
+_NAMED_METAVARS = {"story": "STORY", "run": "RUN", "data": "RUN", "format": "READER", "metric": "KEY",
+                   "theme": "THEME", "output": "PATH", "charts": "DIR", "port": "PORT", "study": "NAME",
+                   "hyperband": "MIN,MAX,ETA", "mode": "MIN|MAX"}
 _TYPE_METAVARS = {"str": "TEXT", "text": "TEXT", "int": "INTEGER", "integer": "INTEGER", "float": "NUMBER",
                   "Path": "PATH", "path": "PATH"}
 
@@ -27,16 +30,18 @@ def _conventional(params) -> None:
             param.metavar = ""
         elif param.param_type_name == "argument":
             if param.metavar is None:
-                param.metavar = (param.name or "value").upper()
+                param.metavar = _NAMED_METAVARS.get(param.name, (param.name or "value").upper())
             if hasattr(param, "display_type_rich"):
                 # the name column already says STORY; a `<str>` type column beside it says nothing more
                 param.display_type_rich = lambda ctx: None
         elif param.metavar is None:
             bare = param.bare_type() if hasattr(param, "bare_type") else getattr(getattr(param, "type", None), "name", "")
-            param.metavar = _TYPE_METAVARS.get(str(bare).split(" ")[0], "VALUE")
+            param.metavar = _NAMED_METAVARS.get(param.name) or _TYPE_METAVARS.get(str(bare).split(" ")[0], "VALUE")
 
 
 class _Group(TyperGroup):
+    """Typer's group, with the commands in COMMAND_ORDER and conventional metavars everywhere."""
+
     def list_commands(self, ctx):
         names = super().list_commands(ctx)
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
@@ -63,6 +68,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+DataOpt = typer.Option(None, "--data", "-d", help="The run: an hpbandster log folder, a CSV/Parquet table, or 'demo'.")
+FormatOpt = typer.Option(None, "--format", help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy.")
+MetricOpt = typer.Option(None, "--metric", help="Key in hpbandster's info holding the accuracy (dots for nested keys; 'info' for a bare number).")
+StoryArg = typer.Argument(None, help="A story YAML file, or a built-in story name (advisor, newcomer). Default: advisor.")
+
+
+def _fail(err: BohbvisError) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    for p in err.problems:
+        console.print("[bold red]error:[/]", end=" ")
+        console.print(str(p), markup=False)  # messages quote keys like steps[3]: not rich markup
+    raise typer.Exit(2)
+
+
+def _warn(messages) -> None:
+    for m in messages:
+        print(f"warning: {m}", file=sys.stderr)
+
 
 def _version(value: bool) -> None:
     if value:
@@ -83,34 +108,9 @@ def _main(
     """  # one line per paragraph: rich wraps it to the terminal
 
 
-DataOpt = typer.Option(None, "--data", "-d", metavar="RUN",
-                       help="The run: an hpbandster log folder, a CSV/Parquet table, or 'demo'.")
-FormatOpt = typer.Option(None, "--format", metavar="READER",
-                         help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy.")
-MetricOpt = typer.Option(None, "--metric", metavar="KEY",
-                         help="Key in hpbandster's info holding the accuracy (dots for nested keys; 'info' for a bare number).")
-StoryArg = typer.Argument(None, metavar="STORY", show_default=False,
-                          help="A story YAML file, or a built-in story name (advisor, newcomer). Default: advisor.")
-
-
-def _fail(err: BohbvisError) -> None:
-    from rich.console import Console
-
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
-    for p in err.problems:
-        console.print("[bold red]error:[/]", end=" ")
-        console.print(str(p), markup=False)  # messages quote keys like steps[3]: not rich markup
-    raise typer.Exit(2)
-
-
-def _warn(messages) -> None:
-    for m in messages:
-        print(f"warning: {m}", file=sys.stderr)
-
-
 @app.command()
 def inspect(
-    run: str = typer.Argument("demo", metavar="RUN", help="The run to summarize (default: the shipped demo run)."),
+    run: str = typer.Argument("demo", help="The run to summarize (default: the shipped demo run)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
@@ -135,8 +135,8 @@ def inspect(
 
 @app.command()
 def convert(
-    run: str = typer.Argument(..., metavar="RUN", help="The run to read."),
-    output: Path = typer.Option(..., "-o", "--output", metavar="PATH", help="Where to save the tidy table: .csv or .parquet."),
+    run: str = typer.Argument(..., help="The run to read."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to save the tidy table: .csv or .parquet."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
 ) -> None:
@@ -151,16 +151,31 @@ def convert(
     typer.echo(f"wrote {output} ({r.n_evaluations} evaluations)")
 
 
-def _make_deck(story, data, format, metric, theme, *, progress: bool = True):
-    """The deck both `build` and `export` start from; the run's warnings go to stderr, and a build
-    that takes over a second shows which step it is on."""
+def _make_deck(story, data, format, metric, theme):
+    """The deck both `build` and `export` start from; the run's warnings go to stderr."""
     from . import api
-    from ._cli_progress import building_progress
 
-    with building_progress(_count_steps(story), enabled=progress):
-        deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
+    deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
     _warn(deck.run.warnings)
     return deck
+
+
+ThemeOpt = typer.Option(None, "--theme", help="A built-in theme (light, dark) or a theme .css file.")
+
+
+def _with_progress(make_deck):
+    """A build that takes over a second shows which step it is on (a wrapper, so _make_deck itself
+    stays as plain as the options it passes on)."""
+    import functools
+
+    @functools.wraps(make_deck)
+    def wrapped(story, *args, **kwargs):
+        from ._cli_progress import building_progress
+
+        with building_progress(_count_steps(story)):
+            return make_deck(story, *args, **kwargs)
+
+    return wrapped
 
 
 def _count_steps(story) -> int:
@@ -173,14 +188,31 @@ def _count_steps(story) -> int:
         return 0
 
 
-ThemeOpt = typer.Option(None, "--theme", metavar="THEME", help="A built-in theme (light, dark) or a theme .css file.")
+_make_deck = _with_progress(_make_deck)
+
+
+def _output_kind(output: Path) -> Path:
+    """`build -o`: a name bohbvis cannot write fails before any work (deck.pdf and slides/ export)."""
+    from .api import output_kind
+
+    try:
+        output_kind(output)
+    except BohbvisError as e:
+        _fail(e)
+    return output
+
+
+def _written(deck, path: Path) -> str:
+    if path.is_dir() or path.suffix.lower() not in (".html", ".htm"):
+        return f"{len(deck.slides)} slides exported; `bohbvis export` has --scale, --notes and --charts"
+    return f"{len(deck.slides)} slides, {path.stat().st_size / 1e6:.1f} MB"
 
 
 @app.command()
 def build(
     story: Optional[str] = StoryArg,
     data: Optional[str] = DataOpt,
-    output: Path = typer.Option(Path("deck.html"), "-o", "--output", metavar="PATH",
+    output: Path = typer.Option(Path("deck.html"), "-o", "--output", callback=_output_kind,
                                 help="The HTML file to write (deck.pdf, slide.png or slides/ export instead, as `bohbvis export` does)."),
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
@@ -190,20 +222,11 @@ def build(
     from . import api
 
     try:
-        kind = api.output_kind(output)  # a wrong suffix fails before any work
         deck = _make_deck(story, data, format, metric, theme)
-        if kind != "html":
-            from .export import export_deck
-
-            written = export_deck(deck, output, progress=True)
-            typer.echo(f"wrote {written} ({len(deck.slides)} slides, {kind.upper()}; "
-                       "`bohbvis export` has --scale, --notes and --charts)")
-            return
         path = api.write_html(deck, output)
     except BohbvisError as e:
         _fail(e)
-    size = path.stat().st_size
-    typer.echo(f"wrote {path} ({len(deck.slides)} slides, {size / 1e6:.1f} MB)")
+    typer.echo(f"wrote {path} ({_written(deck, path)})")
 
 
 @app.command()
@@ -260,7 +283,7 @@ def init(
 
 
 @app.command()
-def validate(story: str = typer.Argument(..., metavar="STORY", help="The story YAML file to check.")) -> None:
+def validate(story: str = typer.Argument(..., help="The story YAML file to check.")) -> None:
     """Check a story without building it: every problem, with file, line, column and key."""
     from .story import load_story
 
@@ -290,10 +313,10 @@ def schema(
 def export(
     story: Optional[str] = StoryArg,
     data: Optional[str] = DataOpt,
-    output: Path = typer.Option(..., "-o", "--output", metavar="PATH", help="deck.pdf, or slides/ or slide.png for one PNG per slide."),
+    output: Path = typer.Option(..., "-o", "--output", help="deck.pdf, or slides/ or slide.png for one PNG per slide."),
     scale: float = typer.Option(1.0, "--scale", min=0.25, max=8.0, help="PNG resolution: 1 = 1280×720 pixels."),
     notes: bool = typer.Option(False, "--notes", help="Add the speaker notes under each slide."),
-    charts: Optional[Path] = typer.Option(None, "--charts", metavar="DIR", help="Also write every chart alone into this folder (SVG, PNG, PDF)."),
+    charts: Optional[Path] = typer.Option(None, "--charts", help="Also write every chart alone into this folder (SVG, PNG, PDF)."),
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
@@ -309,5 +332,5 @@ def export(
     typer.echo(f"wrote {written}")
 
 
-def main() -> None:  # `python -m bohbvis`: the same command, named as users type it
+def main() -> None:  # pragma: no cover - `python -m bohbvis`
     app(prog_name="bohbvis")
