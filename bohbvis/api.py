@@ -24,6 +24,7 @@ from .load import read_run
 from .model.run import Run
 
 DEFAULT_STORY = "advisor"
+HTML_SUFFIXES = (".html", ".htm")
 
 
 def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None) -> Run:
@@ -77,24 +78,31 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     return path
 
 
-def write_html(deck: Any, out: str | Path, *, progress: bool | None = None) -> Path:
-    """Write a built deck (make_deck's) as one HTML file. An output named .pdf, .png or a folder is
-    exported instead (so `bohbvis build -o deck.pdf` does what it says); `progress`: a bar on
-    stderr while exporting (default: when stderr is a terminal)."""
-    if output_kind(out) == "html":
-        from .render.html import render_html
+def check_html_target(out: str | Path) -> Path:
+    """`build -o` takes an HTML file; a .pdf or .png is what `bohbvis export` writes (refused
+    before any work, with the command that writes it)."""
+    text = str(out)
+    folder = text.endswith(("/", os.sep)) or Path(out).is_dir()
+    out = Path(out)
+    if folder or out.suffix.lower() not in HTML_SUFFIXES:
+        other = "one PNG per slide" if folder or not out.suffix else {
+            ".pdf": "a PDF", ".png": "a PNG image", ".svg": "an SVG image"}.get(out.suffix.lower())
+        hint = (f"For {other}, run `bohbvis export -o {text}` with the same story and data."
+                if other else "Name the deck like deck.html.")
+        raise BohbvisError(f"the deck is an HTML file, and '{out.name}' is not named like one.", file=out,
+                           key="-o/--output", allowed=".html, .htm", hint=hint)
+    return out
 
-        return write_atomic(out, render_html(deck))
-    import sys
 
-    from .export import export_deck
+def write_html(deck: Any, out: str | Path) -> Path:
+    from .render.html import render_html
 
-    return export_deck(deck, out, progress=sys.stderr.isatty() if progress is None else progress)
+    check_html_target(out)
+    return write_atomic(out, render_html(deck))
 
 
 # --- the public API (bohbvis.load_run, bohbvis.build, bohbvis.show, Deck) ----------------------
 
-HTML_SUFFIXES = (".html", ".htm")
 SAVE_ALLOWED = ".html (the interactive deck), .pdf (one page per slide), .png (slide.png -> slide-01.png …) or a folder (slides/ -> one PNG per slide)"
 
 

@@ -191,29 +191,23 @@ def _count_steps(story) -> int:
 _make_deck = _with_progress(_make_deck)
 
 
-def _output_kind(output: Path) -> Path:
-    """`build -o`: a name bohbvis cannot write fails before any work (deck.pdf and slides/ export)."""
-    from .api import output_kind
+def _html_output(output: Path) -> Path:
+    """`build -o`: an HTML file; deck.pdf or slides/ fail before any work, naming `bohbvis export`."""
+    from . import api
 
     try:
-        output_kind(output)
+        api.check_html_target(output)
     except BohbvisError as e:
         _fail(e)
     return output
-
-
-def _written(deck, path: Path) -> str:
-    if path.is_dir() or path.suffix.lower() not in (".html", ".htm"):
-        return f"{len(deck.slides)} slides exported; `bohbvis export` has --scale, --notes and --charts"
-    return f"{len(deck.slides)} slides, {path.stat().st_size / 1e6:.1f} MB"
 
 
 @app.command()
 def build(
     story: Optional[str] = StoryArg,
     data: Optional[str] = DataOpt,
-    output: Path = typer.Option(Path("deck.html"), "-o", "--output", callback=_output_kind,
-                                help="The HTML file to write (deck.pdf, slide.png or slides/ export instead, as `bohbvis export` does)."),
+    output: Path = typer.Option(Path("deck.html"), "-o", "--output", callback=_html_output,
+                                help="The HTML file to write (`bohbvis export` writes PDF and PNG)."),
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
@@ -226,7 +220,8 @@ def build(
         path = api.write_html(deck, output)
     except BohbvisError as e:
         _fail(e)
-    typer.echo(f"wrote {path} ({_written(deck, path)})")
+    size = path.stat().st_size
+    typer.echo(f"wrote {path} ({len(deck.slides)} slides, {size / 1e6:.1f} MB)")
 
 
 @app.command()
