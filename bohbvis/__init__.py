@@ -15,14 +15,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-# name -> module that defines it (imported lazily by __getattr__)
+# name -> (module, attribute) that defines it (imported lazily by __getattr__)
 _API = {
-    "load_run": "bohbvis.api",
-    "build": "bohbvis.api",
-    "show": "bohbvis.api",
-    "Deck": "bohbvis.api",
-    "Story": "bohbvis.story.model",
-    "BohbvisError": "bohbvis.errors",
+    "load_run": ("bohbvis.api", "load_run"),
+    "build": ("bohbvis.api", "build_deck"),
+    "show": ("bohbvis.api", "show"),
+    "Deck": ("bohbvis.api", "Deck"),
+    "Story": ("bohbvis.story.model", "Story"),
+    "BohbvisError": ("bohbvis.errors", "BohbvisError"),
 }
 
 __all__ = ["__version__", *_API]
@@ -32,7 +32,8 @@ def __getattr__(name: str):
     if name in _API:
         import importlib
 
-        value = getattr(importlib.import_module(_API[name]), name)
+        module, attribute = _API[name]
+        value = getattr(importlib.import_module(module), attribute)
         globals()[name] = value  # later look-ups skip this function
         return value
     raise AttributeError(f"module 'bohbvis' has no attribute {name!r}")

@@ -9,7 +9,8 @@
     deck                                                   # in a notebook: the deck itself, offline
     bohbvis.show(run, "brackets", agg="max")               # one step kind alone, as a one-slide deck
 
-The command line is built on the same functions (`make_deck` gives the render layer's deck).
+`bohbvis.build` is `build_deck` here. The command line is built on the same functions: `make_deck`
+gives the render layer's deck, `build(story, out="deck.html")` writes the HTML in one call.
 """
 
 from __future__ import annotations
@@ -114,8 +115,8 @@ def load_run(path: str | Path | None = None, *, format: str | None = None, metri
     return load(path, format=format, metric=metric)
 
 
-def build(story: Any = None, *, data: str | Path | Run | None = None, format: str | None = None,
-          metric: str | None = None, theme: str | None = None) -> "Deck":
+def build_deck(story: Any = None, *, data: str | Path | Run | None = None, format: str | None = None,
+               metric: str | None = None, theme: str | None = None) -> "Deck":
     """Story + run -> a Deck. `story`: a Story, a YAML path, a built-in name ("advisor", the
     default) or a dict; `data` (a Run or a path) overrides the story's `data:`."""
     return Deck(make_deck(story, data=data, format=format, metric=metric, theme=theme))
@@ -125,7 +126,8 @@ def show(run: str | Path | Run | None, kind: str, **options: Any) -> "Deck":
     """One step kind alone, as a one-slide deck (for a notebook): `show(run, "brackets", agg="max")`.
     `options` are the step's keys as in a story (title=, text=, and the kind's own options)."""
     step = {"kind": kind, **options}
-    return build({"title": str(options.get("title") or kind), "steps": [step]}, data=run if run is not None else "demo")
+    return build_deck({"title": str(options.get("title") or kind), "steps": [step]},
+                      data=run if run is not None else "demo")
 
 
 class Deck:
@@ -215,3 +217,11 @@ def output_kind(path: str | Path) -> str:
         return "png"
     raise BohbvisError(f"cannot tell which format to write from '{path}' (suffix '{p.suffix}').",
                        key="-o/--output", allowed=SAVE_ALLOWED)
+
+
+def build(story: str | Path | None = None, *, data=None, out: str | Path = "deck.html", **kw) -> Path:
+    """Story + run -> one self-contained HTML file."""
+    if Path(out).suffix.lower() not in (".html", ".htm"):
+        raise BohbvisError(f"the deck is an HTML file; '{out}' has another suffix.", key="-o/--output",
+                           allowed=".html (use `bohbvis export` for .pdf and .png)")
+    return write_html(make_deck(story, data=data, **kw), out)

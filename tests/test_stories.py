@@ -39,8 +39,8 @@ def test_story_builds_on_every_run(story, run_name):
 
 
 def test_same_story_twice_is_byte_identical(tmp_path):
-    a = api.build("advisor").save(tmp_path / "a.html").read_bytes()
-    b = api.build("advisor").save(tmp_path / "b.html").read_bytes()
+    a = api.build("advisor", out=tmp_path / "a.html").read_bytes()
+    b = api.build("advisor", out=tmp_path / "b.html").read_bytes()
     assert a == b
 
 

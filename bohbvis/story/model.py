@@ -64,6 +64,14 @@ class Story:
     lang: str = "en"
     steps: tuple[StepSpec, ...] = ()
 
+    def data_path(self) -> str | Path:
+        if self.data is None or self.data == "demo":
+            return "demo"
+        p = Path(self.data)
+        if not p.is_absolute() and self.path is not None:
+            p = self.path.parent / p
+        return p
+
     @classmethod
     def from_yaml(cls, path: str | Path) -> "Story":
         """A validated story from a YAML file (or a built-in story name such as `advisor`)."""
@@ -77,11 +85,3 @@ class Story:
         from .loader import load_story
 
         return load_story(dict(mapping))
-
-    def data_path(self) -> str | Path:
-        if self.data is None or self.data == "demo":
-            return "demo"
-        p = Path(self.data)
-        if not p.is_absolute() and self.path is not None:
-            p = self.path.parent / p
-        return p

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("story", ["advisor", "newcomer"])
 def test_every_slide_renders_and_is_screenshotted(story, tmp_path, open_deck, artifacts):
-    path = api.build(story).save(tmp_path / f"{story}.html")
+    path = api.build(story, out=tmp_path / f"{story}.html")
     deck = open_deck(path, 1280, 720)
     n = deck.page.evaluate("() => window.bohbvis.slides")
     assert n == len(api.make_deck(story).slides)
