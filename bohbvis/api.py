@@ -60,6 +60,22 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
     )
 
 
+def check_html_target(out: str | Path) -> Path:
+    """`build -o` takes an HTML file; a .pdf or .png is what `bohbvis export` writes (refused
+    before any work, with the command that writes it)."""
+    text = str(out)
+    folder = text.endswith(("/", "\\")) or Path(out).is_dir()
+    out = Path(out)
+    if folder or out.suffix.lower() not in HTML_SUFFIXES:
+        other = "one PNG per slide" if folder or not out.suffix else {
+            ".pdf": "a PDF", ".png": "a PNG image", ".svg": "an SVG image"}.get(out.suffix.lower())
+        hint = (f"For {other}, run `bohbvis export -o {text}` with the same story and data."
+                if other else "Name the deck like deck.html.")
+        raise BohbvisError(f"the deck is an HTML file, and '{out.name}' is not named like one.", file=out,
+                           key="-o/--output", allowed=".html, .htm", hint=hint)
+    return out
+
+
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
     """Write next to the target and rename, so a failure never leaves a half-written file."""
     path = Path(path)
@@ -74,22 +90,6 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
-
-
-def check_html_target(out: str | Path) -> Path:
-    """`build -o` takes an HTML file; a .pdf or .png is what `bohbvis export` writes (refused
-    before any work, with the command that writes it)."""
-    text = str(out)
-    folder = text.endswith(("/", os.sep)) or Path(out).is_dir()
-    out = Path(out)
-    if folder or out.suffix.lower() not in HTML_SUFFIXES:
-        other = "one PNG per slide" if folder or not out.suffix else {
-            ".pdf": "a PDF", ".png": "a PNG image", ".svg": "an SVG image"}.get(out.suffix.lower())
-        hint = (f"For {other}, run `bohbvis export -o {text}` with the same story and data."
-                if other else "Name the deck like deck.html.")
-        raise BohbvisError(f"the deck is an HTML file, and '{out.name}' is not named like one.", file=out,
-                           key="-o/--output", allowed=".html, .htm", hint=hint)
-    return out
 
 
 def write_html(deck: Any, out: str | Path) -> Path:
@@ -210,7 +210,7 @@ def output_kind(path: str | Path) -> str:
         return "html"
     if suffix == ".pdf":
         return "pdf"
-    if suffix == ".png" or text.endswith(("/", os.sep)) or p.is_dir() or not suffix:
+    if suffix == ".png" or text.endswith(("/", "\\")) or p.is_dir() or not suffix:
         return "png"
     raise BohbvisError(f"cannot tell which format to write from '{path}' (suffix '{p.suffix}').",
                        key="-o/--output", allowed=SAVE_ALLOWED)
