@@ -15,28 +15,34 @@ gives the render layer's deck, `build(story, out="deck.html")` writes the HTML i
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ._output import check_file_target, write_atomic
 from .errors import BohbvisError
-from .load import read_run
+from .load import ReaderOptions, read_run
 from .model.run import Run
 
 DEFAULT_STORY = "advisor"
-HTML_SUFFIXES = (".html", ".htm")
 
 
-def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None) -> Run:
+def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None,
+         options: ReaderOptions | None = None) -> Run:
+    """`options`: what the tool did not store (Optuna's study, --hyperband; Ray's mode, max_t, eta)."""
     if isinstance(data, Run):
         return data
-    return read_run(data, format=format, metric=metric)
+    return read_run(data, format=format, metric=metric, options=options)
 
 
 def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
-              format: str | None = None, metric: str | None = None, theme: str | None = None):
-    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide."""
+              format: str | None = None, metric: str | None = None, theme: str | None = None,
+              strict: bool = False, allow_empty: bool = False, options: ReaderOptions | None = None):
+    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide.
+
+    `strict`: every warning about the run is an error. A run with no finished evaluation is an
+    error, unless `allow_empty` (then every slide says why it is empty). `options`: what a reader
+    needs that the tool did not store (Optuna's study, Hyperband settings, Ray's metric …)."""
+    from ._empty import check_not_empty, check_strict, empty_slides, nothing_to_show
     from . import steps
     from .render.deck import Deck
     from .story import load_story
@@ -47,8 +53,19 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
         run = data
     else:
         source = data if data is not None else st.data_path()
-        run = read_run(source, format=format, metric=metric or st.metric)
-    slides = slides_from_story(st, run, steps)
+        if data is None and st.path is not None and isinstance(source, Path) and not source.exists():
+            raise BohbvisError(f"no such file or folder: {source}.", file=st.path, key="data",
+                               hint="A relative data: path is relative to the story file; --data overrides it.")
+        run = read_run(source, format=format, metric=metric or st.metric, options=options)
+    if strict:
+        check_strict(run)
+    reason = nothing_to_show(run)
+    if reason is None:
+        slides = slides_from_story(st, run, steps)
+    elif allow_empty:
+        slides = empty_slides(st, reason)
+    else:
+        check_not_empty(run)
     return Deck(
         title=st.title,
         lang=st.lang,
@@ -60,36 +77,19 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
     )
 
 
+HTML_SUFFIXES = (".html", ".htm")
+
+
 def check_html_target(out: str | Path) -> Path:
-    """`build -o` takes an HTML file; a .pdf or .png is what `bohbvis export` writes (refused
-    before any work, with the command that writes it)."""
-    text = str(out)
-    folder = text.endswith(("/", "\\")) or Path(out).is_dir()
-    out = Path(out)
-    if folder or out.suffix.lower() not in HTML_SUFFIXES:
-        other = "one PNG per slide" if folder or not out.suffix else {
-            ".pdf": "a PDF", ".png": "a PNG image", ".svg": "an SVG image"}.get(out.suffix.lower())
-        hint = (f"For {other}, run `bohbvis export -o {text}` with the same story and data."
+    """`build -o` takes an HTML file; a .pdf or .png is what `bohbvis export` writes (refused before any work)."""
+    out = check_file_target(out)  # a folder or a device is named as such, whatever its suffix
+    if out.suffix.lower() not in HTML_SUFFIXES:
+        other = {".pdf": "a PDF", ".png": "a PNG image", ".svg": "an SVG image"}.get(out.suffix.lower())
+        hint = (f"For {other}, run `bohbvis export -o {out}` with the same story and data."
                 if other else "Name the deck like deck.html.")
         raise BohbvisError(f"the deck is an HTML file, and '{out.name}' is not named like one.", file=out,
                            key="-o/--output", allowed=".html, .htm", hint=hint)
     return out
-
-
-def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    """Write next to the target and rename, so a failure never leaves a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_html(deck: Any, out: str | Path) -> Path:
@@ -104,19 +104,25 @@ def write_html(deck: Any, out: str | Path) -> Path:
 SAVE_ALLOWED = ".html (the interactive deck), .pdf (one page per slide), .png (slide.png -> slide-01.png …) or a folder (slides/ -> one PNG per slide)"
 
 
-def load_run(path: str | Path | None = None, *, format: str | None = None, metric: str | None = None) -> Run:
-    """A run: an hpbandster log folder, a CSV/Parquet table, or "demo" (the default).
+def load_run(path: str | Path | None = None, *, format: str | None = None, metric: str | None = None,
+             options: ReaderOptions | None = None) -> Run:
+    """A run: an hpbandster log folder, a CSV/Parquet table, an Optuna storage, a Ray Tune or SMAC3
+    folder, or "demo" (the default).
 
-    format: a reader name instead of guessing from the path; metric: the key in hpbandster's
-    info that holds the accuracy."""
-    return load(path, format=format, metric=metric)
+    format: a reader name instead of guessing from the path; metric: which number is the
+    accuracy (hpbandster's info key, Ray's metric); options: what the tool did not store
+    (bohbvis.load.ReaderOptions: Optuna's study and Hyperband settings, Ray's mode, max_t, eta)."""
+    return load(path, format=format, metric=metric, options=options)
 
 
 def build_deck(story: Any = None, *, data: str | Path | Run | None = None, format: str | None = None,
-               metric: str | None = None, theme: str | None = None) -> "Deck":
+               metric: str | None = None, theme: str | None = None, strict: bool = False,
+               allow_empty: bool = False, options: ReaderOptions | None = None) -> "Deck":
     """Story + run -> a Deck. `story`: a Story, a YAML path, a built-in name ("advisor", the
-    default) or a dict; `data` (a Run or a path) overrides the story's `data:`."""
-    return Deck(make_deck(story, data=data, format=format, metric=metric, theme=theme))
+    default) or a dict; `data` (a Run or a path) overrides the story's `data:`. `strict`: every
+    warning about the run is an error; `allow_empty`: build a run without finished evaluations."""
+    return Deck(make_deck(story, data=data, format=format, metric=metric, theme=theme, strict=strict,
+                          allow_empty=allow_empty, options=options))
 
 
 def show(run: str | Path | Run | None, kind: str, **options: Any) -> "Deck":
@@ -218,7 +224,5 @@ def output_kind(path: str | Path) -> str:
 
 def build(story: str | Path | None = None, *, data=None, out: str | Path = "deck.html", **kw) -> Path:
     """Story + run -> one self-contained HTML file."""
-    if Path(out).suffix.lower() not in (".html", ".htm"):
-        raise BohbvisError(f"the deck is an HTML file; '{out}' has another suffix.", key="-o/--output",
-                           allowed=".html (use `bohbvis export` for .pdf and .png)")
+    check_html_target(out)
     return write_html(make_deck(story, data=data, **kw), out)

@@ -68,9 +68,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DataOpt = typer.Option(None, "--data", "-d", help="The run: an hpbandster log folder, a CSV/Parquet table, or 'demo'.")
-FormatOpt = typer.Option(None, "--format", help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy.")
+DataOpt = typer.Option(None, "--data", "-d", help="The run: an hpbandster log folder, a CSV/Parquet table, an Optuna storage (sqlite:///study.db, a journal file), a Ray Tune experiment folder, a SMAC3 run folder, or 'demo'.")
+FormatOpt = typer.Option(None, "--format", help="Reader to use instead of guessing from the path: hpbandster, seed-csv, tidy, optuna, ray, smac3.")
 MetricOpt = typer.Option(None, "--metric", help="Key in hpbandster's info holding the accuracy (dots for nested keys; 'info' for a bare number).")
+StrictOpt = typer.Option(False, "--strict", help="Every warning about the run (deviations from Hyperband's plan, NaN losses, missing configs) is an error: for CI.")
+AllowEmptyOpt = typer.Option(False, "--allow-empty", help="Build even when no evaluation finished (all crashed or NaN): each slide says why it is empty.")
+# Reader options: what a tool does not store (one set, shared by every command that reads a run).
+StudyOpt = typer.Option(None, "--study", help="Optuna: the study to read when the storage holds several.")
+HyperbandOpt = typer.Option(None, "--hyperband", help="Optuna: HyperbandPruner's MIN,MAX,ETA (min_resource, max_resource, reduction_factor); inferred from the rungs when left out.")
+ModeOpt = typer.Option(None, "--mode", help="Ray Tune: min or max for --metric (inferred from the metric's name when left out).")
+MaxTOpt = typer.Option(None, "--max-t", help="Ray Tune: HyperBand's max_t (default: the largest budget reached).")
+EtaOpt = typer.Option(None, "--eta", help="Ray Tune: HyperBand's reduction factor (default: inferred from where trials paused).")
+
+
+def _reader_options(study, hyperband, mode, max_t, eta):
+    from .load.options import ReaderOptions, check_mode, parse_hyperband
+
+    return ReaderOptions(study=study, hyperband=parse_hyperband(hyperband), mode=check_mode(mode),
+                         max_t=max_t, eta=eta)
+
+
 StoryArg = typer.Argument(None, help="A story YAML file, or a built-in story name (advisor, newcomer). Default: advisor.")
 
 
@@ -82,6 +99,13 @@ def _fail(err: BohbvisError) -> None:
         console.print("[bold red]error:[/]", end=" ")
         console.print(str(p), markup=False)  # messages quote keys like steps[3]: not rich markup
     raise typer.Exit(2)
+
+
+def _strict(run, strict: bool) -> None:
+    if strict:
+        from ._empty import check_strict
+
+        check_strict(run)
 
 
 def _warn(messages) -> None:
@@ -114,13 +138,20 @@ def inspect(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Summarize a run: evaluations, budgets, brackets, the best configuration, the space."""
     from .load import read_run
     from .model.summary import summary
 
     try:
-        r = read_run(run, format=format, metric=metric)
+        r = read_run(run, format=format, metric=metric, options=_reader_options(study, hyperband, mode, max_t, eta))
+        _strict(r, strict)
     except BohbvisError as e:
         _fail(e)
     s = summary(r)
@@ -139,23 +170,31 @@ def convert(
     output: Path = typer.Option(..., "-o", "--output", help="Where to save the tidy table: .csv or .parquet."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Save a run as bohbvis's tidy table (reload it with --data)."""
     from .load import read_run, tidy
 
     try:
-        r = read_run(run, format=format, metric=metric)
+        r = read_run(run, format=format, metric=metric, options=_reader_options(study, hyperband, mode, max_t, eta))
+        _strict(r, strict)
         tidy.write(r, output)
     except BohbvisError as e:
         _fail(e)
     typer.echo(f"wrote {output} ({r.n_evaluations} evaluations)")
 
 
-def _make_deck(story, data, format, metric, theme):
+def _make_deck(story, data, format, metric, theme, strict=False, allow_empty=False, reader=(None,) * 5):
     """The deck both `build` and `export` start from; the run's warnings go to stderr."""
     from . import api
 
-    deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme)
+    deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme, strict=strict,
+                         allow_empty=allow_empty, options=_reader_options(*reader))
     _warn(deck.run.warnings)
     return deck
 
@@ -211,12 +250,20 @@ def build(
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
+    allow_empty: bool = AllowEmptyOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Build one self-contained HTML slide deck from a story and a run."""
     from . import api
 
     try:
-        deck = _make_deck(story, data, format, metric, theme)
+        api.check_html_target(output)  # a wrong -o fails before any work
+        deck = _make_deck(story, data, format, metric, theme, strict, allow_empty, (study, hyperband, mode, max_t, eta))
         path = api.write_html(deck, output)
     except BohbvisError as e:
         _fail(e)
@@ -234,6 +281,13 @@ def watch(
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
+    allow_empty: bool = AllowEmptyOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Serve the deck on 127.0.0.1 and rebuild it whenever the story, the run or the theme changes.
 
@@ -242,7 +296,8 @@ def watch(
     from .watch import serve
 
     try:
-        serve(story, data=data, port=port, open_browser=open_browser, theme=theme, format=format, metric=metric)
+        serve(story, data=data, port=port, open_browser=open_browser, theme=theme, format=format, metric=metric,
+              strict=strict, allow_empty=allow_empty, options=_reader_options(study, hyperband, mode, max_t, eta))
     except BohbvisError as e:
         _fail(e)
 
@@ -255,13 +310,18 @@ def init(
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing file."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Write a starter story for a run: the steps that suit it, each with a comment, ready to edit."""
     from . import api
     from .story.starter import SCHEMA_FILE, schema_text, starter_story
 
     try:
-        r = api.load_run(run, format=format, metric=metric)
+        r = api.load_run(run, format=format, metric=metric, options=_reader_options(study, hyperband, mode, max_t, eta))
         text = starter_story(r, data=run, story_path=None if str(output) == "-" else output, metric=metric)
         if str(output) == "-":
             typer.echo(text, nl=False)
@@ -315,12 +375,19 @@ def export(
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
+    allow_empty: bool = AllowEmptyOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
 ) -> None:
     """Export the deck as PDF or PNG pages, without a browser."""
     from .export import export_deck
 
     try:
-        deck = _make_deck(story, data, format, metric, theme)
+        deck = _make_deck(story, data, format, metric, theme, strict, allow_empty, (study, hyperband, mode, max_t, eta))
         written = export_deck(deck, output, scale=scale, notes=notes, charts_dir=charts, progress=True)
     except BohbvisError as e:
         _fail(e)

@@ -55,8 +55,10 @@ class Preview:
     """Builds the preview page (the deck, or the errors) and knows which files it depends on."""
 
     def __init__(self, story: str | Path | None = None, *, data: str | Path | None = None,
-                 theme: str | None = None, format: str | None = None, metric: str | None = None) -> None:
+                 theme: str | None = None, format: str | None = None, metric: str | None = None,
+                 strict: bool = False, allow_empty: bool = False, options: Any = None) -> None:
         self.story, self.data, self.theme, self.format, self.metric = story, data, theme, format, metric
+        self.strict, self.allow_empty, self.options = strict, allow_empty, options  # as `bohbvis build`'s
         self._runs: dict[tuple, Any] = {}  # (source, format, metric) -> (files' signature, Run)
         self._watched: tuple[Path, ...] = ()
         self.version = 0
@@ -77,9 +79,10 @@ class Preview:
             story_obj = load_story(self.story or api.DEFAULT_STORY)
             if _is_multi_run(story_obj) and self.data is None:
                 # A story comparing several runs (data: {name: path}): make_deck reads them all.
-                deck = api.make_deck(story_obj, format=self.format, metric=self.metric, theme=self.theme)
+                deck = api.make_deck(story_obj, format=self.format, metric=self.metric, theme=self.theme,
+                                     **self._deck_options(), options=self.options)
             else:
-                deck = api.make_deck(story_obj, data=self._run(story_obj), theme=self.theme)
+                deck = api.make_deck(story_obj, data=self._run(story_obj), theme=self.theme, **self._deck_options())
             body = _with_reload(render_html(deck), self.version)
             seconds = time.perf_counter() - start
             page = Page(self.version, body.encode("utf-8"), True, seconds,
@@ -103,6 +106,9 @@ class Preview:
         self.page = page
         return page
 
+    def _deck_options(self) -> dict:
+        return {"strict": self.strict, "allow_empty": self.allow_empty}
+
     def _run(self, story):
         """The run, read again only when its files changed since the last build."""
         from .load import read_run
@@ -114,7 +120,7 @@ class Preview:
         cached = self._runs.get(key)
         if cached is not None and cached[0] == signature:
             return cached[1]
-        run = read_run(source, format=self.format, metric=metric)
+        run = read_run(source, format=self.format, metric=metric, options=self.options)
         self._runs = {key: (signature, run)}  # one run at a time: an edited `data:` drops the old one
         return run
 
@@ -140,7 +146,7 @@ class Preview:
                 sources = list(story.data_paths().values())
             else:
                 sources = [story.data_path()]
-            files += [Path(source) for source in sources if str(source) != "demo"]
+            files += [_source_file(source) for source in sources if str(source) != "demo"]
             theme = self.theme or story.theme
             if theme and (theme.endswith(".css") or "/" in theme or "\\" in theme):
                 t = Path(theme).expanduser()
@@ -148,7 +154,7 @@ class Preview:
                     t = story.path.parent / t
                 files.append(t)
         elif self.data is not None and str(self.data) != "demo":
-            files.append(Path(self.data))
+            files.append(_source_file(self.data))
         return tuple(dict.fromkeys(p.resolve() for p in files))
 
 
@@ -167,10 +173,18 @@ def _story_file(story) -> Path | None:
         return p if p.suffix in (".yaml", ".yml") else None  # not there yet: watch for it to appear
 
 
+def _source_file(source) -> Path:
+    """The file or folder a run is read from (an Optuna `sqlite:///study.db` URL: its database)."""
+    text = str(source)
+    return Path(text[len("sqlite:///"):]) if text.startswith("sqlite:///") else Path(text)
+
+
 def _data_files(source) -> list[Path]:
     if source is None or str(source) == "demo":
         return []
-    p = Path(source)
+    p = _source_file(source)
+    if not p.exists():
+        return []
     if p.is_dir():
         return sorted(f for f in p.iterdir() if f.is_file())
     return [p]
@@ -353,9 +367,10 @@ def _handler(server: PreviewServer):
 
 def serve(story: str | Path | None = None, *, data: str | Path | None = None, port: int = 8000,
           open_browser: bool = False, theme: str | None = None, format: str | None = None,
-          metric: str | None = None) -> None:
+          metric: str | None = None, strict: bool = False, allow_empty: bool = False, options: Any = None) -> None:
     """Build, serve and rebuild until Ctrl+C (what `bohbvis watch` runs)."""
-    preview = Preview(story, data=data, theme=theme, format=format, metric=metric)
+    preview = Preview(story, data=data, theme=theme, format=format, metric=metric, strict=strict,
+                      allow_empty=allow_empty, options=options)
     server = PreviewServer(preview, port=port)
     server.start()
     server.log(preview.page.message)

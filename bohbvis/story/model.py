@@ -67,6 +67,11 @@ class Story:
     def data_path(self) -> str | Path:
         if self.data is None or self.data == "demo":
             return "demo"
+        if "://" in str(self.data):  # a database URL (an Optuna storage): sqlite paths are relative to the story
+            scheme, rest = str(self.data).split("://", 1)
+            if scheme == "sqlite" and rest.startswith("/") and not rest.startswith("//") and self.path is not None:
+                return f"sqlite:///{self.path.parent / rest[1:]}"
+            return str(self.data)
         p = Path(self.data)
         if not p.is_absolute() and self.path is not None:
             p = self.path.parent / p
