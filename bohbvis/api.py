@@ -15,8 +15,9 @@ gives the render layer's deck, `build(story, out="deck.html")` writes the HTML i
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ._output import check_file_target, write_atomic
 from .errors import BohbvisError
@@ -34,11 +35,12 @@ def load(data: str | Path | Run | None = None, *, format: str | None = None, met
     return read_run(data, format=format, metric=metric, options=options)
 
 
-def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
+def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mapping[str, Any] | None = None,
               format: str | None = None, metric: str | None = None, theme: str | None = None,
               strict: bool = False, allow_empty: bool = False, options: ReaderOptions | None = None):
     """Validate the story, load its run (`data` overrides the story's `data:`), build every slide.
 
+    `data` may be {name: path or Run} for a story comparing runs (`next-run`).
     `strict`: every warning about the run is an error. A run with no finished evaluation is an
     error, unless `allow_empty` (then every slide says why it is empty). `options`: what a reader
     needs that the tool did not store (Optuna's study, Hyperband settings, Ray's metric …)."""
@@ -49,6 +51,18 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
     from .story.assemble import slides_from_story
 
     st = load_story(story or DEFAULT_STORY)
+    if isinstance(data, Mapping) or (st.is_multi_run and data is None):
+        # Several runs (data: {first: …, second: …}): a separate path, so single-run decks are untouched.
+        runs = load_runs(st, format=format, metric=metric, given=data, options=options)
+        run = next(iter(runs.values()))
+        slides = slides_from_story(st, run, steps, runs=runs)
+        return Deck(title=st.title, lang=st.lang, theme=theme or st.theme,
+                    theme_base=st.path.parent if st.path else None, slides=tuple(slides), run=run, story=st)
+    if st.is_multi_run:
+        raise BohbvisError(
+            f"this story compares {len(st.data)} runs ({', '.join(st.data)}); --data gives only one.",
+            file=st.path, key="data",
+            hint="Name the runs in the story's data: {first: runs/a, second: runs/b}, or use a one-run story.")
     if isinstance(data, Run):
         run = data
     else:
@@ -90,6 +104,26 @@ def check_html_target(out: str | Path) -> Path:
         raise BohbvisError(f"the deck is an HTML file, and '{out.name}' is not named like one.", file=out,
                            key="-o/--output", allowed=".html, .htm", hint=hint)
     return out
+
+
+def load_runs(story, *, format: str | None = None, metric: str | None = None,
+              given: Mapping[str, Any] | None = None, options: ReaderOptions | None = None) -> dict[str, Run]:
+    """Every run a story names, in its order ({name: Run}); `given` ({name: path or Run}) replaces
+    the story's runs. All load errors are reported at once."""
+    sources = dict(given) if given is not None else story.data_paths()
+    if given is not None and story.is_multi_run and set(given) != set(story.data):
+        raise BohbvisError(f"the story names the runs {', '.join(story.data)}; the data given names "
+                           f"{', '.join(map(str, given)) or 'none'}.", file=story.path, key="data",
+                           hint="Give one run per name the story's steps use.")
+    runs, problems = {}, []
+    for name, source in sources.items():
+        try:
+            runs[name] = load(source, format=format, metric=metric or story.metric, options=options)
+        except BohbvisError as e:
+            problems.extend(p if p.key else dataclasses.replace(p, key=f"data.{name}") for p in e.problems)
+    if problems:
+        raise BohbvisError(*problems)
+    return runs
 
 
 def write_html(deck: Any, out: str | Path) -> Path:
@@ -226,3 +260,22 @@ def build(story: str | Path | None = None, *, data=None, out: str | Path = "deck
     """Story + run -> one self-contained HTML file."""
     check_html_target(out)
     return write_html(make_deck(story, data=data, **kw), out)
+
+
+def advise(data: str | Path | Run | None = None, *, by: str | None = None, top: int | None = None,
+           format: str | None = None, metric: str | None = None):
+    """Advice for the next run (bohbvis.analysis.advice.Advice): `.to_json()` is ConfigSpace JSON."""
+    from .analysis.advice import advise as _advise
+
+    return _advise(load(data, format=format, metric=metric), by=by, k=top)
+
+
+def write_advice(advice, out: str | Path) -> Path:
+    """The advised space as ConfigSpace JSON (.json) or YAML (.yaml/.yml), written atomically."""
+    suffix = Path(out).suffix.lower()
+    if suffix == ".json":
+        return write_atomic(out, advice.to_json())
+    if suffix in (".yaml", ".yml"):
+        return write_atomic(out, advice.to_yaml())
+    raise BohbvisError(f"the advised space is written as JSON or YAML; '{out}' has another suffix.",
+                       key="-o/--output", allowed=".json (ConfigSpace JSON), .yaml or .yml")

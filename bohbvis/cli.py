@@ -394,5 +394,31 @@ def export(
     typer.echo(f"wrote {written}")
 
 
+@app.command()
+def advise(
+    run: str = typer.Argument("demo", help="The run to learn from (default: the shipped demo run)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Write the advised space: space.json (ConfigSpace JSON) or space.yaml."),
+    by: str = typer.Option("loss", "--by", help="Which configurations are best: loss (hpbandster's rule) or accuracy."),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="How many top configurations to learn from (default: the best 15 %)."),
+    format: Optional[str] = FormatOpt,
+    metric: Optional[str] = MetricOpt,
+) -> None:
+    """Advise the next run: a narrowed or widened search space and budgets, each change with its reason."""
+    from . import api
+    from ._advice_view import print_advice
+
+    try:
+        if by not in ("loss", "accuracy"):
+            raise BohbvisError(f"--by {by!r} is not allowed.", key="--by", allowed="loss, accuracy")
+        advice = api.advise(run, by=by, top=top, format=format, metric=metric)
+        path = api.write_advice(advice, output) if output is not None else None
+    except BohbvisError as e:
+        _fail(e)
+    print_advice(advice)
+    if path is not None:
+        typer.echo(f"wrote {path} (ConfigSpace {'JSON' if path.suffix.lower() == '.json' else 'YAML'})")
+
+
 def main() -> None:  # pragma: no cover - `python -m bohbvis`
     app(prog_name="bohbvis")

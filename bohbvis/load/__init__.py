@@ -18,9 +18,18 @@ READERS = {m.NAME: m for m in (hpbandster, seed_csv, tidy, optuna, smac3, ray_tu
 DEMO = "demo"
 
 
-def demo_path() -> Path:
+# Runs shipped inside the package (scripts/make_demo_run.py): a name -> its folder. `demo-next` is
+# the run made with the advice of `demo` (bohbvis advise demo), for the `next-run` story.
+SHIPPED = {DEMO: "demo_run", "demo-next": "demo_run_next"}
+
+
+def demo_path(name: str = DEMO) -> Path:
     """The shipped demo run: a real BOHB run (scripts/make_demo_run.py) inside the package."""
-    return Path(__file__).parent / "demo_run"
+    return Path(__file__).parent / SHIPPED[name]
+
+
+def is_shipped_run(name) -> bool:
+    return str(name) in SHIPPED
 
 
 def detect_format(path: Path) -> str:
@@ -60,11 +69,11 @@ def detect_format(path: Path) -> str:
 
 def read_run(path: str | Path | None = None, *, format: str | None = None, metric: str | None = None,
              options: ReaderOptions | None = None) -> Run:
-    """Load a run. `None` or "demo" is the shipped demo run; a database URL is an Optuna storage.
-    `options` are what a tool does not store (Optuna's study and pruner settings, Ray's scheduler)."""
+    """Load a run. `None`, "demo" or "demo-next" is a shipped demo run; a database URL is an Optuna
+    storage. `options` are what a tool does not store (Optuna's study and pruner settings, Ray's scheduler)."""
     options = options or ReaderOptions()
-    if path is None or str(path) == DEMO:
-        path = demo_path()
+    if path is None or is_shipped_run(path):
+        path = demo_path(DEMO if path is None else str(path))
         format = format or hpbandster.NAME
     if isinstance(path, str) and optuna.is_url(path):
         if format not in (None, optuna.NAME):
@@ -88,4 +97,4 @@ def read_run(path: str | Path | None = None, *, format: str | None = None, metri
     return reader.read(path, metric=metric)
 
 
-__all__ = ["READERS", "ReaderOptions", "read_run", "demo_path", "detect_format"]
+__all__ = ["READERS", "SHIPPED", "ReaderOptions", "read_run", "demo_path", "detect_format", "is_shipped_run"]

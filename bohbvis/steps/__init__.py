@@ -29,6 +29,8 @@ KINDS: tuple[str, ...] = (
     "budgets",
     "sampling",
     "table",
+    "next_experiment",
+    "compare",
 )
 
 _loaded: dict[str, ModuleType] = {}
