@@ -55,7 +55,7 @@ def test_starter_validates_and_builds(name, tmp_path):
 def test_steps_follow_the_run():
     demo = kinds(starter_story(bohbvis.load_run("demo")))
     assert demo == ["title", "overview", "principle", "brackets", "loss_accuracy", "sampling", "best",
-                    "embedding", "correlations", "budgets", "table"]
+                    "embedding", "correlations", "budgets", "next_experiment", "table"]
     one_hp = bohbvis.load_run(HPB / "deepcave_BOHB_run_1")  # one hyperparameter, loss only
     assert len(one_hp.space) == 1 and not one_hp.has_accuracy
     text = starter_story(one_hp, data=str(HPB / "deepcave_BOHB_run_1"))

@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .grammar import kind_names
+
 SCHEMA_FILE = "bohbvis.schema.json"
 
 
@@ -82,6 +84,10 @@ def starter_story(run, *, data: str | Path = "demo", story_path: str | Path | No
                                  ("- kind: budgets",
                                   "notes: |",
                                   "  {{ budgets.verdict }}")))
+    if "next_experiment" in kind_names():
+        steps.append(StarterStep("What to change in the next run: the advised space and budgets, each change with "
+                                 "its reason (`bohbvis advise` writes them as ConfigSpace JSON).",
+                                 ("- kind: next_experiment",)))
     steps.append(StarterStep("Every evaluation in a sortable table that follows the selections made on earlier slides.",
                              ("- kind: table",)))
     return _yaml(run, steps, data=data, story_path=story_path, metric=metric)
