@@ -146,14 +146,14 @@ class Preview:
                 sources = list(story.data_paths().values())
             else:
                 sources = [story.data_path()]
-            files += [_source_file(source) for source in sources if str(source) != "demo"]
+            files += [_source_file(source) for source in sources if not _shipped(source)]
             theme = self.theme or story.theme
             if theme and (theme.endswith(".css") or "/" in theme or "\\" in theme):
                 t = Path(theme).expanduser()
                 if not t.is_absolute() and story.path is not None:
                     t = story.path.parent / t
                 files.append(t)
-        elif self.data is not None and str(self.data) != "demo":
+        elif self.data is not None and not _shipped(self.data):
             files.append(_source_file(self.data))
         return tuple(dict.fromkeys(p.resolve() for p in files))
 
@@ -173,6 +173,14 @@ def _story_file(story) -> Path | None:
         return p if p.suffix in (".yaml", ".yml") else None  # not there yet: watch for it to appear
 
 
+def _shipped(source) -> bool:
+    """A run shipped inside the package (demo, demo-next): named, never edited, not watched."""
+    from . import load
+
+    is_shipped = getattr(load, "is_shipped_run", lambda s: str(s) == "demo")
+    return not isinstance(source, Path) and is_shipped(str(source))
+
+
 def _source_file(source) -> Path:
     """The file or folder a run is read from (an Optuna `sqlite:///study.db` URL: its database)."""
     text = str(source)
@@ -180,7 +188,7 @@ def _source_file(source) -> Path:
 
 
 def _data_files(source) -> list[Path]:
-    if source is None or str(source) == "demo":
+    if source is None or _shipped(source):
         return []
     p = _source_file(source)
     if not p.exists():
