@@ -9,6 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from .hyperband import HyperbandPlan, PlannedBracket
+from .recovery import Recovery
 from .space import Hyperparameter
 
 SAMPLE_TYPES = ("random", "BO", "promoted")
@@ -75,6 +76,7 @@ class Run:
     # The first crashed evaluation's error, as "<file>:<line>: <last line of its exception>", when
     # the reader saw one: what a run with nothing to show is explained by.
     first_error: str | None = None
+    recovery: Recovery = field(default_factory=Recovery)  # how brackets/budgets were recovered
 
     # --- plain facts -------------------------------------------------------------------------
     @property

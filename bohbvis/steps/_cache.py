@@ -66,6 +66,12 @@ class ViewCache:
             self._views.popitem(last=False)
         return slide
 
+    def get(self, kind: str):
+        """The kind's module, like bohbvis.steps.get (a deck comparing runs asks for build_runs)."""
+        from . import get
+
+        return get(kind)
+
     def _content(self, run) -> tuple:
         """What identifies the run's content in the keys: ("run", id) or ("fp", fingerprint)."""
         ref = self._unhashed.get(id(run))

@@ -31,8 +31,10 @@ from ..options import OptionError
 TEMPLATED = ("title", "text", "notes")
 
 
-def load_story(source: str | Path | Mapping[str, Any]) -> Story:
+def load_story(source: str | Path | Mapping[str, Any] | Story) -> Story:
     """A story file, a built-in story name (`advisor`), or a dict with the same keys."""
+    if isinstance(source, Story):
+        return source  # already validated (bohbvis.Story.from_yaml / from_dict)
     if isinstance(source, Mapping):
         return _Reader(file=None, lines=[]).story(source, path=None)
     path = resolve_story_path(source)
@@ -345,6 +347,8 @@ class _Reader:
             if opt.required and key not in item:
                 self.add(f"'{key}' is missing; a {kind} step needs it.", place, f"{here}.{key}",
                          hint=f"Add `{key}: …` to this step. {opt.doc}")
+        if "run" in given:
+            self.check_run_name(given["run"], deck.get("data"), item, f"{here}.run")
         if len(self.problems) > before:
             return None
         spec = StepSpec(self.step_options(kind, i, table, given, deck), place, MappingProxyType(key_places))
@@ -361,12 +365,23 @@ class _Reader:
                 values[key] = deck[key]
             else:
                 values[key] = opt.default
+        if values.get("run") is None:
+            values.pop("run", None)  # one run, or the default: steps see no `run` key
         title = values.pop("title")
         if title is None and kind == "title":
             title = deck.get("title")  # the title slide shows the deck's title unless it sets one
         fields = {k: values.pop(k) for k in STEP_FIELDS if k != "title"}
         return StepOptions(kind=kind, title=title, index=index, values=MappingProxyType(values),
                            text=fields["text"], notes=fields["notes"], fragments=bool(fields["fragments"]))
+
+    def check_run_name(self, name: str, data, item, path: str) -> None:
+        """`run:` names one of the deck's runs (data: {name: path, …})."""
+        if not isinstance(data, Mapping):
+            self.add("`run:` picks one of several runs, but this deck has one.", self.value_place(item, "run"), path,
+                     hint="Name the runs at the top: data: {first: runs/a, second: runs/b}.")
+        elif name not in data:
+            self.add(f"no run named {name!r} in this deck's data.", self.value_place(item, "run"), path,
+                     allowed=", ".join(data), hint=did_you_mean(name, list(data)))
 
     def check_template(self, text: str, place: Place | None, path: str, in_story) -> None:
         """Template syntax and root names are checked now; names inside a root need the run."""
