@@ -55,6 +55,8 @@ FLOOR = "import altair, pandas, vl_convert"
 def env() -> dict:
     e = dict(os.environ)
     e["PYTHONPATH"] = str(ROOT) + (os.pathsep + e["PYTHONPATH"] if e.get("PYTHONPATH") else "")
+    # 10⁶ evaluations are a 370 MB results.json, over the reader's default size limit (200 MB).
+    e.setdefault("BOHBVIS_MAX_LOG_MB", "2000")
     return e
 
 
@@ -330,7 +332,7 @@ def report(res: dict) -> str:
     lines.append(f"| rebuild after a text-only edit (API, warm) | {res['rebuild']['median']:.3f} s | |")
     lines += ["", "| evaluations | build | runs | peak RSS | deck | slowest steps | embedding step: pca / tsne / mds |",
               "|---|---|---|---|---|---|---|"]
-    for n, r in res["synthetic"].items():
+    for n, r in sorted(res["synthetic"].items(), key=lambda kv: int(kv[0])):
         if "error" in r:
             lines.append(f"| {int(n):,} | failed: {' '.join(r['error'])} | | | | | |")
             continue

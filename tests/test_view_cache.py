@@ -4,6 +4,7 @@ theme builds no view again, and gives the same deck as a build from scratch."""
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,17 @@ def test_a_one_shot_build_never_hashes_the_run(counted):
     api.make_deck(advisor(), data=again)  # a second Run object: now both are hashed, and match
     assert [k for k in counted if k not in UNCACHED_KINDS] == []
     assert run.fingerprint == again.fingerprint
+
+
+def test_the_same_evaluations_from_another_source_are_another_run(counted, demo_run):
+    import dataclasses
+
+    api.make_deck(advisor(), data=demo_run)
+    moved = dataclasses.replace(demo_run, source="elsewhere/run")  # same table, same fingerprint
+    assert moved.fingerprint == demo_run.fingerprint
+    counted.clear()
+    deck = api.make_deck(advisor(), data=moved)
+    assert len([k for k in counted if k not in UNCACHED_KINDS]) >= 8  # the overview quotes the source
+    fresh = slides_from_story(load_story(advisor()), moved, steps)
+    numbers = [json.dumps(dict(s.numbers), sort_keys=True, default=str) for s in deck.slides]
+    assert numbers == [json.dumps(dict(s.numbers), sort_keys=True, default=str) for s in fresh]

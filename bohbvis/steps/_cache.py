@@ -6,9 +6,10 @@ view a step computes depends on the run and the step's own options, never on the
 nor on the theme (the charts' Vega config is derived at render time). So a view is built once
 per key and reused:
 
-    (run.fingerprint, options.cache_key(), options.index, options.fragments)
+    (run.fingerprint + the run's other fields, options.cache_key(), options.index, options.fragments)
 
-(the fingerprint only once a second Run object comes in, see ViewCache).
+(the other fields: the same evaluations from another folder or with another metric are another
+run; the fingerprint is computed only once a second Run object comes in, see ViewCache).
 
 `index` is in the key because chart and table ids carry the step's position; `fragments` because
 a step may reveal its blocks one by one. A cached step is built with title/text/notes blanked,
@@ -22,6 +23,7 @@ before it changes them), so one cached slide can serve every rebuild.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import weakref
 from collections import OrderedDict
 from typing import Any
@@ -78,15 +80,15 @@ class ViewCache:
         if ref is not None and ref() is run:
             return ("run", id(run))
         if "fingerprint" in getattr(run, "__dict__", {}):  # already computed: free
-            return ("fp", run.fingerprint)
+            return ("fp", _content_key(run))
         if not self._views:
             self._unhashed = {id(run): weakref.ref(run)}
             return ("run", id(run))
         for rid, old in list(self._unhashed.items()):  # another run was seen: name both by content
             alive = old()
-            self._rekey(("run", rid), None if alive is None else ("fp", alive.fingerprint))
+            self._rekey(("run", rid), None if alive is None else ("fp", _content_key(alive)))
         self._unhashed = {}
-        return ("fp", run.fingerprint)
+        return ("fp", _content_key(run))
 
     def _rekey(self, old: tuple, new: tuple | None) -> None:
         for key in [k for k in self._views if k[0] == old]:
@@ -98,6 +100,13 @@ class ViewCache:
         self._views.clear()
         self._unhashed = {}
         self.hits = self.misses = 0
+
+
+def _content_key(run) -> str:
+    """The table's fingerprint plus everything else a step may read of the run: the same
+    evaluations read from another folder (`source`), with another metric or eta, are another run."""
+    described = [(f.name, getattr(run, f.name)) for f in dataclasses.fields(run) if f.name not in ("table", "brackets")]
+    return run.fingerprint + ":" + hashlib.sha256(repr(described).encode()).hexdigest()[:16]
 
 
 VIEWS = ViewCache()  # the process's cache: api.make_deck builds through it
