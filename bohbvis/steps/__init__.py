@@ -27,6 +27,11 @@ KINDS: tuple[str, ...] = (
     "budgets",
     "sampling",
     "table",
+    "trajectory",
+    "learning_curves",
+    "parallel",
+    "timeline",
+    "importance",
 )
 
 _loaded: dict[str, ModuleType] = {}
