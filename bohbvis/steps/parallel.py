@@ -261,7 +261,9 @@ def _spec(data: pd.DataFrame, axes: list[Axis], metric) -> dict:
 
     n_axes = len(axes)
     gap = (TOTAL_WIDTH - n_axes * AXIS_WIDTH) / max(n_axes - 1, 1)
-    params = [alt.selection_interval(name=f"pc_{i}", encodings=["y"]) for i in range(n_axes)]
+    # A strong brush colour: on a 14 px axis the default pale grey box is hard to see.
+    params = [alt.selection_interval(name=f"pc_{i}", encodings=["y"], mark=alt.BrushConfig(
+        fill="#1a73e8", fillOpacity=0.3, stroke="#1a73e8", strokeWidth=1.5)) for i in range(n_axes)]
     import functools
     import operator
 
