@@ -108,7 +108,7 @@ def test_every_axis_brushes_and_the_table_carries_the_fields():
     params = {p["name"]: p for p in chart.spec.get("params", [])}
     for k in range(n_axes):
         p = params[f"pc_{k}"]
-        assert p["select"] == {"type": "interval", "encodings": ["y"]}
+        assert p["select"]["type"] == "interval" and p["select"]["encodings"] == ["y"]
     assert table.follows == (chart.id,)
     data = {r["sample_id"]: r for r in lines_data(chart.spec)}
     assert len(table.rows) == len(data)
