@@ -148,8 +148,8 @@ def test_big_run_is_sampled_before_the_deck():
     n = slide.numbers["trajectory"]
     assert n["n"] == 113_000
     sizes = [len(d) for d in datasets(slide.charts[0].spec).values()]
-    assert max(sizes) <= 5000
-    assert "5,000 of 113,000" in slide.charts[0].caption
+    assert max(sizes) <= trajectory.MAX_DOTS == 2000
+    assert "2,000 of 113,000" in slide.charts[0].caption
 
 
 def test_accuracy_on_a_loss_only_run_falls_back_to_loss_and_options_are_in_the_schema():

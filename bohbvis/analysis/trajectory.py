@@ -108,8 +108,11 @@ def trajectory_numbers(traj: Trajectory, rule: BestRule) -> dict:
         "duration": traj.duration,
         "n_changes": int(len(traj.changes)),
     }
-    if final is None:
-        return out | {"final_value": None, "final_id": None}
+    if final is None:  # no evaluation returned a value: every number exists, none is known
+        keys = ["final_value", "final_id", "final_budget", "budget_after_last", "share_after_last", "time_after_last"]
+        keys += [f"{w}_to_{tag}" for tag in ("1pct", "01pct")
+                 for w in ("budget", "budget_share", "time", "time_share")]
+        return out | dict.fromkeys(keys)
     out |= {
         "final_value": float(final["incumbent_value"]),
         "final_id": str(final["sample_id"]),

@@ -66,7 +66,9 @@ def build(run: Run, options: StepOptions) -> Slide:
                 "too few to fit a surrogate on.")
         return Slide(kind=KIND, title=options.title or "Too few evaluations for an importance analysis",
                      blocks=(UserText(),), notes=text,
-                     numbers={KIND: {"metric": f, "reference_budget": None, "top": None, "budgets": [],
+                     numbers={KIND: {"metric": f, "reference_budget": None, "n_fit": 0, "top": None,
+                                     "top_share": None, "top_sd": None, "second": None, "second_share": None,
+                                     "interactions": None, "budgets": [],
                                      "skipped_budgets": [number(b) for b in skipped], "surrogate": surrogate}})
     ref = results[-1]
     order = np.argsort(-ref.mean, kind="stable")

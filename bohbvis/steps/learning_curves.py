@@ -33,7 +33,7 @@ from ..options import Choice, StepOptions
 from ._base import Chart, Link, Slide, Table, UserText
 from ._metric import metric_for, metric_option, metric_scale
 from ._rows import base_columns, crashed_note, number, table_rows
-from ._sampling import MAX_POINTS, SAMPLE_SEED
+from ._sampling import SAMPLE_SEED
 
 KIND = "learning_curves"
 DESCRIPTION = "Learning curves: each configuration's metric across its budgets; do low budgets predict high ones?"
@@ -49,6 +49,9 @@ CURVES_WIDTH, BARS_WIDTH, HEIGHT = 640, 300, 270
 MAX_LINES = 400
 BEST_LINES = 200
 RANK_BANDS = ("top 10 %", "top third", "the rest")
+# Dots drawn at most (every dot is also a table row): below the deck-wide MAX_POINTS, because
+# this slide's rows carry every hyperparameter for the table.
+MAX_DOTS = 2000
 
 
 def _rank_band(rank: pd.Series, n: int) -> pd.Series:
@@ -96,7 +99,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     # Dots: the drawn lines' evaluations, then a fixed-seed sample of the others up to MAX_POINTS.
     on_lines = ok[ok["config_id"].isin(set(line_ids))]
     others = ok[~ok["config_id"].isin(set(line_ids))]
-    room = max(MAX_POINTS - len(on_lines), 0)
+    room = max(MAX_DOTS - len(on_lines), 0)
     dots_note = ""
     if len(others) > room:
         rng = np.random.default_rng(SAMPLE_SEED)
@@ -106,7 +109,8 @@ def build(run: Run, options: StepOptions) -> Slide:
     shown = pd.concat([on_lines, others]).sort_index(kind="stable")
     rank_of = ranked.set_index("config_id")["rank"]
     pts = shown[["sample_id", "config_id", "bracket", "round", "budget", "sample_type", f]].copy()
-    pts["budget_x"] = np.round(pts["budget"].to_numpy(dtype=float) * _jitter(pts["config_id"], run.eta), 6)
+    # 6 significant digits, like the table's cells: the brush filters both on the same values.
+    pts["budget_x"] = [float(f"{v:.6g}") for v in pts["budget"].to_numpy(dtype=float) * _jitter(pts["config_id"], run.eta)]
     pts[f] = pts[f].round(6)
     pts["rank"] = pts["config_id"].map(rank_of).astype("Int64")
     pts["rank_band"] = _rank_band(pts["rank"].fillna(len(ranked) + 1).astype(int), len(ranked))
@@ -150,7 +154,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     columns = base_columns(run, metric)
     table = Table(id=f"{chart_id}-table", columns=columns,
                   rows=table_rows(shown.assign(budget_x=pts["budget_x"], **{f: pts[f]}), columns,
-                                  extra=("budget_x",)),
+                                  extra=("budget_x",), digits=6),
                   follows=(chart_id,), sort=metric.sort, static_rows=4,
                   empty_text="Drag a box on the curves (a budget band) to list those evaluations here.")
     title = options.title or _title(n)

@@ -130,7 +130,10 @@ def build(run: Run, options: StepOptions) -> Slide:
                 "(a CSV needs `started` and `finished` columns, in seconds).")
         return Slide(kind=KIND, title=options.title or "No timeline: the run has no timestamps",
                      blocks=(UserText(), Markdown(text)), notes=text,
-                     numbers={KIND: {"n": 0, "n_without_times": run.n_evaluations, "duration": None}})
+                     numbers={KIND: {"n": 0, "n_without_times": run.n_evaluations, **dict.fromkeys((
+                         "duration", "duration_text", "workers", "busy_time", "busy_share", "mean_concurrency",
+                         "idle_time", "idle_share", "n_gaps", "longest_gap", "longest_gap_start", "longest_gap_text",
+                         "median_evaluation"))}})
     n = timeline_numbers(tl)
     n["duration_text"] = duration(n["duration"])
     n["longest_gap_text"] = duration(n["longest_gap"])

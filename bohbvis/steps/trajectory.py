@@ -39,7 +39,7 @@ from ._base import Column, Chart, Slide, Table, UserText
 from ._metric import ACCURACY, LOSS, metric_scale
 from ._rows import crashed_note, records
 from ._sample_types import sample_type_color
-from ._sampling import MAX_POINTS, sample_points
+from ._sampling import sample_points
 from ._time import duration, time_unit
 
 KIND = "trajectory"
@@ -56,6 +56,7 @@ OPTIONS = {
 }
 
 PANEL_WIDTH = 520
+MAX_DOTS = 2000  # faint dots behind the line (the same sample in both panels)
 HEIGHT = 250
 MAX_LABELS = 8  # change points labelled with sample type · bracket (see _spread_labels)
 LABEL_GAP = 95  # px between labelled change points: about one label's width
@@ -82,7 +83,7 @@ def _frames(traj, metric, unit_size: float, x_kind: str):
     steps = traj.steps
     f = metric.field
     keep = traj.changes["sample_id"].tolist()
-    dots = sample_points(steps[steps["status"] == "ok"], MAX_POINTS, keep=keep)
+    dots = sample_points(steps[steps["status"] == "ok"], MAX_DOTS, keep=keep)
     pts = dots.frame[["sample_id", "bracket", "budget", "sample_type", f, "cum_budget"]].copy()
     if traj.has_time:
         pts["t"] = (dots.frame["finished"] / unit_size).round(6)
