@@ -128,3 +128,13 @@ def test_hundred_thousand_evaluations_are_binned_before_the_deck():
     cells = next(d for d in datasets(slide.charts[0].spec).values() if d and "busy" in d[0])
     # Mean busy share over the cells (×3 lanes × bins) equals the run's busy share.
     assert sum(c["busy"] for c in cells) / (3 * timeline.BINS) == pytest.approx(n["busy_share"], abs=2e-3)
+
+
+def test_logs_joining_separate_sessions_are_called_out():
+    """deepcave_BOHB_run_4's timestamps mix two clocks (one session logged relative times): the
+    longest gap is most of the 'run', and the caption says why the busy share is so low."""
+    slide = build(load("deepcave_BOHB_run_4"))
+    n = slide.numbers["timeline"]
+    assert n["longest_gap"] > 0.5 * n["duration"]
+    assert "separate sessions" in slide.charts[0].caption
+    assert "separate sessions" not in build(load("hpbandster_example_5_mnist")).charts[0].caption

@@ -219,7 +219,8 @@ def build(run: Run, options: StepOptions) -> Slide:
     logs = [a.name for a in axes[:-2] if a.kind == "log"]
     caption = " ".join(s for s in (
         f"{len(lines):,} configurations at the largest budget each reached, coloured by {f}; "
-        f"drag along any axes to brush them. Colours run from the best {f} to the 90th percentile.",
+        f"drag along any axes to brush them. Colours span the best 90 % of the {f} values (the worst tenth "
+        "share the end colour).",
         f"Log axes: {', '.join(logs)}." if logs else "", cap_note, crashed_note(run)) if s)
     links = tuple(Link(param=f"pc_{i}", key="sample_id") for i in range(len(axes)))
     chart = Chart(id=chart_id, spec=spec, links=links, caption=caption,

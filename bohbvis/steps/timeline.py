@@ -180,7 +180,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     spec = alt.vconcat(top, curve, spacing=8).resolve_scale(color="independent").to_dict(validate=not aggregated)
 
     caption = " ".join(s for s in (
-        _summary(n),
+        _summary(n), _session_note(n),
         "Shaded: idle gaps (nothing running for at least 1 % of the run)." if len(gap_data) else "",
         "Workers are inferred from the start and finish times (the logs do not name them).",
         agg_note,
@@ -216,7 +216,12 @@ def _notes(n: dict) -> str:
     if n["n_gaps"]:
         parts.append(f"{n['n_gaps']} idle gap{'s' if n['n_gaps'] != 1 else ''} of at least 1 % of the run; the "
                      f"longest lasted {n['longest_gap_text']}.")
-        if n["duration"] and n["longest_gap"] > 0.5 * n["duration"]:
-            parts.append("One gap is over half the run: the logs probably join separate sessions (or a clock "
-                         "jump), so the busy share is low for that reason.")
-    return " ".join(parts)
+    return " ".join(p for p in parts + [_session_note(n)] if p)
+
+
+def _session_note(n: dict) -> str:
+    """A gap over half the run is no idle worker: the logs join separate sessions, or the clock jumped."""
+    if n["duration"] and n["longest_gap"] > 0.5 * n["duration"]:
+        return (f"One idle gap lasts {n['longest_gap_text']}, over half the run: the logs probably join separate "
+                "sessions (or a clock jump), which is why the busy share is low.")
+    return ""

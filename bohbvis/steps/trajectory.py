@@ -6,7 +6,7 @@ step line; the points where the incumbent changed are marked, coloured by sample
 BO / promoted) and labelled "<sample type> · b<bracket>". The incumbent follows the deck's one
 definition of best (analysis/ranking.py), replayed in finish order exactly like hpbandster's
 `Result.get_incumbent_trajectory()`: a larger budget always takes over, so the line can step *up*
-when the first evaluation on a larger budget finishes. The table lists every change.
+when the first evaluation on a larger budget finishes. The numbers list every change.
 
 Numbers (`{{ trajectory.<name> }}`), over all evaluations (never the drawn sample):
   field               "loss" or "accuracy" (the ranking field, option `by`)
@@ -21,6 +21,7 @@ Numbers (`{{ trajectory.<name> }}`), over all evaluations (never the drawn sampl
   time_to_01pct, budget_to_01pct, time_share_to_01pct, budget_share_to_01pct   the same for 0.1 %
   budget_after_last, share_after_last   budget spent after the last improvement, and its share
   time_after_last     seconds after the last improvement
+  changes             [{sample_id, sample_type, bracket, budget, value, spent, finished}] every change, in order
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from ..analysis.trajectory import incumbent_trajectory, trajectory_numbers
 from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
-from ._base import Column, Chart, Slide, Table, UserText
+from ._base import Chart, Slide, UserText
 from ._metric import ACCURACY, LOSS, metric_scale
-from ._rows import crashed_note, records
+from ._rows import crashed_note, number
 from ._sample_types import sample_type_color
 from ._sampling import sample_points
 from ._time import duration, time_unit
@@ -55,11 +56,11 @@ OPTIONS = {
                 default="both", choices=("both", "time", "budget")),
 }
 
-PANEL_WIDTH = 520
+PANEL_WIDTH = 500
 MAX_DOTS = 2000  # faint dots behind the line (the same sample in both panels)
 HEIGHT = 250
 MAX_LABELS = 8  # change points labelled with sample type · bracket (see _spread_labels)
-LABEL_GAP = 95  # px between labelled change points: about one label's width
+LABEL_GAP = 115  # px between labelled change points: about one label's width
 
 
 def _spread_labels(x: pd.Series, x_kind: str) -> list[bool]:
@@ -152,7 +153,7 @@ def _panel(pts, marks, line, metric, x_field: str, x_title: str, y_scale, show_y
 
     f = metric.field
     x = alt.X(f"{x_field}:Q", title=x_title, scale=_x_scale(x_kind, line[x_field] if len(line) else pts[x_field]),
-              axis=alt.Axis(format="~s" if x_field == "cum_budget" else "~g"))
+              axis=alt.Axis(format="~s" if x_field == "cum_budget" else "~g", labelOverlap=True))
     y_title = metric.label if show_y else None
     y_axis = alt.Axis(format=metric.d3_format, title=y_title, labels=show_y, ticks=show_y)
     dots = alt.Chart(pts).mark_circle(size=18, opacity=0.25, color="#9aa0a6", clip=True).encode(
@@ -167,11 +168,11 @@ def _panel(pts, marks, line, metric, x_field: str, x_title: str, y_scale, show_y
             alt.Tooltip("value:Q", title=f, format=metric.d3_format)]
     points = alt.Chart(marks).mark_point(size=90, filled=True, opacity=1, stroke="white", strokeWidth=1).encode(
         x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis),
-        color=sample_type_color(legend=alt.Legend(orient="top", title="new incumbent:")),
+        color=sample_type_color(legend=alt.Legend(orient="right", title="new incumbent")),
         tooltip=tips)
     # Labels alternate above / below their mark: consecutive changes often sit close together.
     labels = alt.Chart(marks).transform_filter(f"datum.labelled_{x_field}").mark_text(
-        align="left", dx=5, fontSize=12, baseline="middle").encode(
+        align="left", dx=8, fontSize=12, baseline="middle").encode(
         yOffset=alt.YOffset("offset:Q", scale=None),
         x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), text="label:N",
         color=sample_type_color(legend=None))
@@ -201,33 +202,29 @@ def build(run: Run, options: StepOptions) -> Slide:
     chart_spec = (panels[0] if len(panels) == 1 else alt.hconcat(*panels, spacing=24)).to_dict()
 
     chart_id = f"s{options.index}-trajectory"
+    n["changes"] = _changes(traj)
+    # The caption stays short (the chart needs the slide's height); what the marks mean and the
+    # sampling notes go to the speaker notes, the list of changes to the numbers and tooltips.
     caption = " ".join(s for s in (
         _summary(n, metric),
-        "Grey: every evaluation; line: the incumbent; marks: where it changed (labels: sample type · bracket, "
-        "where there is room; the table lists all).",
         "" if traj.has_time else "The run has no timestamps: only the budget panel, in table order.",
-        cut_note, dots.note, crashed_note(run)) if s)
+        dots.note) if s)
     chart = Chart(id=chart_id, spec=chart_spec, caption=caption)
-    table = _changes_table(chart_id, traj, metric, unit, size)
     title = options.title or _title(n, metric)
-    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table), notes=_notes(n, metric, rule),
-                 numbers={KIND: n})
+    notes = " ".join(s for s in (
+        "Grey: every evaluation; line: the incumbent; marks: where it changed (labels: sample type · bracket, "
+        "where there is room; hover a mark for the rest).", _notes(n, metric, rule), cut_note,
+        crashed_note(run)) if s)
+    return Slide(kind=KIND, title=title, blocks=(UserText(), chart), notes=notes, numbers={KIND: n})
 
 
-def _changes_table(chart_id: str, traj, metric, unit: str, size: float) -> Table:
-    ch = traj.changes.copy()
-    cols = [Column("sample_id", "new incumbent"), Column("sample_type", "sample type"),
-            Column("bracket", "bracket", "int"), Column("budget", "budget", "budget")]
-    if traj.has_time:
-        ch["t"] = ch["finished"] / size
-        cols.append(Column("t", f"finished ({unit})", "num"))
-    ch["spent"] = ch["cum_budget"]
-    ch["value"] = ch["incumbent_value"]
-    cols += [Column("spent", "budget spent", "budget"), Column("value", metric.field, metric.format)]
-    return Table(id=f"{chart_id}-table", columns=tuple(cols),
-                 rows=records(ch, [c.key for c in cols], digits=6), sort="-spent",
-                 caption=f"Every change of the incumbent ({len(ch):,}), latest first.",
-                 static_rows=4, empty_text="No evaluation returned a value.", filterable=False)
+def _changes(traj) -> list[dict]:
+    """Every change of the incumbent, in order (for the API, and for tests against hpbandster)."""
+    ch = traj.changes
+    return [{"sample_id": str(r.sample_id), "sample_type": str(r.sample_type), "bracket": int(r.bracket),
+             "budget": number(r.budget), "value": number(r.incumbent_value), "spent": number(r.cum_budget),
+             "finished": number(r.finished) if traj.has_time else None}
+            for r in ch.itertuples(index=False)]
 
 
 def _reach_text(n: dict, tag: str, word: str) -> str:
