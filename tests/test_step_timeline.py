@@ -132,9 +132,9 @@ def test_hundred_thousand_evaluations_are_binned_before_the_deck():
 
 def test_logs_joining_separate_sessions_are_called_out():
     """deepcave_BOHB_run_4's timestamps mix two clocks (one session logged relative times): the
-    longest gap is most of the 'run', and the caption says why the busy share is so low."""
+    longest gap outlasts all the work, and the caption says why the busy share is so low."""
     slide = build(load("deepcave_BOHB_run_4"))
     n = slide.numbers["timeline"]
-    assert n["longest_gap"] > 0.5 * n["duration"]
+    assert n["n_session_breaks"] >= 1 and n["longest_gap"] > n["busy_time"]
     assert "separate sessions" in slide.charts[0].caption
     assert "separate sessions" not in build(load("hpbandster_example_5_mnist")).charts[0].caption

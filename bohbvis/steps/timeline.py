@@ -18,6 +18,7 @@ Numbers (`{{ timeline.<name> }}`):
   idle_time, idle_share   time with nothing running (seconds; share of the duration)
   n_gaps, longest_gap, longest_gap_text   idle gaps of ≥ 1 % of the run; the longest (seconds; words)
   median_evaluation       median evaluation time (seconds)
+  n_session_breaks        idle gaps longer than all evaluations together (joined sessions, clock jumps)
 """
 
 from __future__ import annotations
@@ -132,11 +133,12 @@ def build(run: Run, options: StepOptions) -> Slide:
                      blocks=(UserText(), Markdown(text)), notes=text,
                      numbers={KIND: {"n": 0, "n_without_times": run.n_evaluations, **dict.fromkeys((
                          "duration", "duration_text", "workers", "busy_time", "busy_share", "mean_concurrency",
-                         "idle_time", "idle_share", "n_gaps", "longest_gap", "longest_gap_start", "longest_gap_text",
+                         "idle_time", "idle_share", "n_gaps", "longest_gap", "longest_gap_start", "longest_gap_text", "n_session_breaks",
                          "median_evaluation"))}})
     n = timeline_numbers(tl)
     n["duration_text"] = duration(n["duration"])
     n["longest_gap_text"] = duration(n["longest_gap"])
+    n["n_session_breaks"] = int((tl.gaps["length"] > n["busy_time"]).sum())
     unit, size = time_unit(n["duration"])
     x_title = f"time since the first start ({unit})"
     x_scale = alt.Scale(domain=[0, round(n["duration"] / size, 6)], nice=False, zero=True)
@@ -220,8 +222,11 @@ def _notes(n: dict) -> str:
 
 
 def _session_note(n: dict) -> str:
-    """A gap over half the run is no idle worker: the logs join separate sessions, or the clock jumped."""
-    if n["duration"] and n["longest_gap"] > 0.5 * n["duration"]:
-        return (f"One idle gap lasts {n['longest_gap_text']}, over half the run: the logs probably join separate "
-                "sessions (or a clock jump), which is why the busy share is low.")
+    """A gap longer than all the work done is no idle worker: the logs join separate sessions, or
+    the clock jumped."""
+    if n.get("n_session_breaks"):
+        k = n["n_session_breaks"]
+        return (f"{k} idle gap{'s' if k != 1 else ''} (the longest {n['longest_gap_text']}) "
+                f"{'last' if k != 1 else 'lasts'} longer than all the evaluations together: the logs probably join "
+                "separate sessions (or the clock jumped), which is why the busy share is low.")
     return ""
