@@ -26,6 +26,7 @@ n_axes, axes (list of {name, kind: "linear" | "log" | "bands", n_absent}), metri
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,7 +69,7 @@ class Axis:
     kind: str  # "linear" | "log" | "bands"
     domain: tuple[float, float]
     ticks: tuple[float, ...]
-    label_expr: str
+    labels: tuple[str, ...]  # the text at each tick
     n_absent: int
 
 
@@ -92,10 +93,10 @@ def _nice_ticks(kind: str, lo: float, hi: float) -> list[float]:
     return [round(first + i * step, 12) for i in range(int((hi - first) / step + 1e-9) + 1)]
 
 
-def _js(s: str) -> str:
-    import json
-
-    return json.dumps(s, ensure_ascii=False).replace("<", "\\u003c")
+def _tick_text(v: float, wide: bool) -> str:
+    """d3's "~g" (or ".0e" on a log axis over three decades) in Python: 1e-09 -> 1e-9, 0.5 -> 0.5."""
+    text = f"{v:.0e}" if wide else f"{v:.6g}"
+    return re.sub(r"e([+-])0*(\d)", lambda m: "e" + ("-" if m.group(1) == "-" else "") + m.group(2), text)
 
 
 def numeric_axis(k: int, name: str, values: pd.Series, hp: Hyperparameter | None, force_log: bool = False,
@@ -119,14 +120,12 @@ def numeric_axis(k: int, name: str, values: pd.Series, hp: Hyperparameter | None
     y = v.fillna(slot if slot is not None else lo)
     pos = (_fwd(kind, y.clip(lower=float(_inv(kind, tdlo)))) - tdlo) / (thi - tdlo)
     ticks = list(ticks) if ticks else _nice_ticks(kind, lo, hi)
-    fmt_expr = "format(datum.value, '.0e')" if kind == "log" and hi / lo > 1e3 else "format(datum.value, '~g')"
+    wide = kind == "log" and hi / lo > 1e3
+    labels = [_tick_text(t, wide) for t in ticks]
     if slot is not None:
-        ticks = [slot] + ticks
-        label = f"abs(datum.value - {slot!r}) < {abs(slot) * 1e-9 + 1e-12!r} ? 'absent' : {fmt_expr}"
-    else:
-        label = fmt_expr
+        ticks, labels = [slot] + ticks, ["absent"] + labels
     axis = Axis(name=name, field=f"y_{k}", pos=f"p_{k}", kind=kind,
-                domain=(float(_inv(kind, tdlo)), hi), ticks=tuple(float(t) for t in ticks), label_expr=label,
+                domain=(float(_inv(kind, tdlo)), hi), ticks=tuple(float(t) for t in ticks), labels=tuple(labels),
                 n_absent=n_absent)
     # Significant digits, not decimals: an l2 decay of 3e-9 must not round to 0.
     return axis, y.map(lambda x: float(f"{x:.8g}")), pos.round(5)
@@ -148,10 +147,9 @@ def band_axis(k: int, name: str, values: pd.Series, choices: list, jitter: np.nd
     y = code.astype(float) + jitter * JITTER * 2
     pos = (y - lo) / (hi - lo)
     ticks = ([-1.0] if n_absent else []) + [float(i) for i in range(len(order))]
-    arr = "[" + ", ".join(_js(s) for s in labels) + "]"
-    label = f"datum.value < 0 ? 'absent' : {arr}[round(datum.value)]"
+    labels = (["absent"] if n_absent else []) + labels
     axis = Axis(name=name, field=f"y_{k}", pos=f"p_{k}", kind="bands", domain=(lo, hi), ticks=tuple(ticks),
-                label_expr=label, n_absent=n_absent)
+                labels=tuple(labels), n_absent=n_absent)
     return axis, y.round(5), pos.round(5)
 
 
@@ -278,14 +276,23 @@ def _spec(data: pd.DataFrame, axes: list[Axis], metric) -> dict:
     for i, a in enumerate(axes):
         scale = alt.Scale(type="log" if a.kind == "log" else "linear", domain=list(a.domain), nice=False,
                           zero=False)
-        axis_view = base.mark_tick(thickness=1, size=AXIS_WIDTH - 2, opacity=0.6).encode(
+        ticks = base.mark_tick(thickness=1, size=AXIS_WIDTH - 2, opacity=0.6).encode(
             y=alt.Y(f"{a.field}:Q", scale=scale, axis=alt.Axis(
-                title=None, values=list(a.ticks), labelExpr=a.label_expr, labelFontSize=12, labelLimit=90,
-                labelOverlap=False, grid=False, domainWidth=1.5)),
+                title=None, values=list(a.ticks), labels=False, grid=False, domainWidth=1.5)),
             color=alt.condition(inside, alt.value("#3c4043"), alt.value("#d5d8dc")),
             tooltip=[alt.Tooltip("config_id:N", title="configuration"), alt.Tooltip("budget_label:N", title="budget"),
                      alt.Tooltip("metric:Q", title=metric.field, format=metric.d3_format)],
-        ).add_params(params[i]).properties(
+        ).add_params(params[i])
+        # The tick labels as text marks with a white halo drawn first: over a bundle of lines,
+        # plain axis labels are unreadable (Vega axes have no label background).
+        label_data = alt.InlineData(values=[{"v": t, "text": x} for t, x in zip(a.ticks, a.labels)])
+        label_y = alt.Y("v:Q", scale=scale, axis=None)
+        halo = alt.Chart(label_data).mark_text(align="right", dx=-5, fontSize=12, stroke="white", strokeWidth=4,
+                                               strokeOpacity=0.85, strokeJoin="round").encode(
+            y=label_y, x=alt.value(0), text="text:N")
+        text = alt.Chart(label_data).mark_text(align="right", dx=-5, fontSize=12, color="#3c4043").encode(
+            y=label_y, x=alt.value(0), text="text:N")
+        axis_view = alt.layer(ticks, halo, text).properties(
             width=AXIS_WIDTH, height=HEIGHT, view=alt.ViewBackground(stroke=None),
             title=alt.Title(a.name, fontSize=12, orient="top" if i % 2 == 0 else "bottom", limit=gap + 40,
                             anchor="middle", offset=4))

@@ -176,7 +176,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     curve = alt.Chart(curve_data).mark_area(interpolate="step-after" if not aggregated else "linear",
                                             color="#5b8def", opacity=0.8, line={"color": "#1a4fb5"}).encode(
         x=alt.X("time:Q", title=x_title, scale=x_scale),
-        y=alt.Y("running:Q", title="running", axis=alt.Axis(tickMinStep=1, format="~d" if not aggregated else "~g")),
+        y=alt.Y("running:Q", title="running", axis=_count_axis(n["workers"], aggregated)),
         tooltip=[alt.Tooltip("running:Q", title="running", format=".2~f")],
     ).properties(width=WIDTH, height=CURVE_HEIGHT)
     spec = alt.vconcat(top, curve, spacing=8).resolve_scale(color="independent").to_dict(validate=not aggregated)
@@ -193,6 +193,15 @@ def build(run: Run, options: StepOptions) -> Slide:
     title = options.title or (f"{n['workers']} worker{'s' if n['workers'] != 1 else ''}, "
                               f"{fmt.pct(n['busy_share'], 0)} busy over {n['duration_text']}")
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table), notes=_notes(n), numbers={KIND: n})
+
+
+def _count_axis(workers: int, aggregated: bool):
+    """Whole numbers of running evaluations as ticks (0 … workers, at most 4 of them)."""
+    import altair as alt
+
+    step = max(1, int(np.ceil(workers / 3)))
+    values = list(range(0, workers + 1, step))
+    return alt.Axis(values=values, format="~d") if not aggregated else alt.Axis(values=values, format="~g")
 
 
 def _lane_table(chart_id: str, tl, n: dict) -> Table:
