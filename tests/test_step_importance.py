@@ -153,5 +153,5 @@ def test_big_run_fits_on_a_stated_sample():
     slide = build(run, budgets="largest")
     n = slide.numbers["importance"]
     assert len(n["budgets"]) == 1 and n["budgets"][0]["n_fit"] == fanova_mod.MAX_FIT < n["budgets"][0]["n"]
-    assert "at most 1,500" in slide.charts[0].caption
+    assert f"at most {fanova_mod.MAX_FIT:,}" in slide.charts[0].caption
     assert max(len(d) for d in datasets(slide.charts[0].spec).values()) <= 200

@@ -138,3 +138,17 @@ def test_logs_joining_separate_sessions_are_called_out():
     assert n["n_session_breaks"] >= 1 and n["longest_gap"] > n["busy_time"]
     assert "separate sessions" in slide.charts[0].caption
     assert "separate sessions" not in build(load("hpbandster_example_5_mnist")).charts[0].caption
+
+
+def test_thousands_of_workers_are_grouped_into_rows():
+    """The run replayed 1,000 times at the same clock: 3,000 evaluations at once. The lanes are
+    grouped (k workers per row, stated) so the deck gets at most MAX_ROWS × BINS cells."""
+    from steps_b_helpers import big_run
+
+    slide = build(big_run(load("hpbandster_example_5_mnist"), copies=1000))
+    n = slide.numbers["timeline"]
+    assert n["workers"] == 3000
+    cells = next(d for d in datasets(slide.charts[0].spec).values() if d and "busy" in d[0])
+    assert len(cells) <= timeline.MAX_ROWS * timeline.BINS
+    assert "workers per row" in slide.charts[0].caption
+    assert all(0 <= c["busy"] <= 1 + 1e-9 for c in cells)

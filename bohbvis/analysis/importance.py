@@ -32,10 +32,10 @@ import pandas as pd
 from ..model.run import Run
 from ..model.space import Hyperparameter
 
-N_TREES = 32
+N_TREES = 24
 SEEDS = (0, 1, 2, 3, 4)
 MAX_DEPTH = 64
-MAX_FIT = 1500
+MAX_FIT = 1000
 MIN_ROWS = 15  # fewer evaluations at a budget say too little to fit a forest on
 SAMPLE_SEED = 0
 GRID = 60  # points of a numeric marginal curve

@@ -5,7 +5,7 @@ evaluation from its start to its finish, coloured by budget (or bracket, or samp
 (nothing running for at least 1 % of the run) are shaded. Below, on the same time axis: the
 concurrency curve, how many evaluations were running. Hovering a bar names the evaluation.
 
-Large runs: above 3,000 evaluations the lanes are drawn as time bins (200 per lane) shaded by
+Large runs: above 3,000 evaluations the lanes are drawn as time bins (120 per lane) shaded by
 the share of the bin the lane was busy, and the concurrency curve as the mean running count per
 bin (both computed here over every evaluation); the slide says so.
 
@@ -46,7 +46,7 @@ WIDTH = 1080
 LANES_HEIGHT = 230
 CURVE_HEIGHT = 90
 MAX_BARS = 3000
-BINS = 200
+BINS = 120  # × MAX_ROWS lanes stays under Altair's 5,000-row limit for inline data
 MAX_ROWS = 40  # lanes drawn at most when aggregated; more lanes are grouped, k per row
 
 
