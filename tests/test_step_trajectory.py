@@ -159,3 +159,23 @@ def test_accuracy_on_a_loss_only_run_falls_back_to_loss_and_options_are_in_the_s
     assert all(o.doc for o in trajectory.OPTIONS.values())
     only_time = build(load("hpbandster_example_5_mnist"), x="time", x_scale="linear")
     assert {v["encoding"]["x"]["field"] for v in spec_views(only_time.charts[0].spec)} == {"t"}
+
+
+@pytest.mark.parametrize("source", ["optuna/journal.log", "ray/sgd-digits", "smac3/sgd-digits"])
+def test_the_five_views_build_on_the_other_readers_runs(source):
+    """Optuna, Ray Tune and SMAC3 runs (real files in tests/data): every new view builds, its
+    numbers are filled and its spec compiles; the trajectory ends at the deck's incumbent."""
+    import vl_convert as vlc
+
+    from bohbvis.load import read_run
+    from bohbvis.steps import get
+    from testdata import DATA
+
+    run = read_run(DATA / source)
+    for i, kind in enumerate(("trajectory", "learning_curves", "parallel", "timeline", "importance")):
+        slide = get(kind).build(run, opts(kind, index=i))
+        assert slide.numbers[kind] and slide.charts, kind
+        for chart in slide.charts:
+            assert vlc.vegalite_to_vega(chart.spec)["marks"]
+        if kind == "trajectory":
+            assert slide.numbers[kind]["final_id"] == incumbent(run)["sample_id"]
