@@ -102,7 +102,6 @@ def _frames(traj, metric, unit_size: float, x_kind: str):
     marks["label"] = [f"{s} · b{b}" for s, b in zip(ch["sample_type"], ch["bracket"])]
     for col in ("t", "cum_budget") if traj.has_time else ("cum_budget",):
         marks[f"labelled_{col}"] = _spread_labels(marks[col], x_kind)
-    marks["offset"] = [-11 if (len(marks) - i) % 2 else 11 for i in range(len(marks))]
     # The step line: every change, then the final value held to the end of the run.
     line = marks[["value", "cum_budget"] + (["t"] if traj.has_time else [])].copy()
     if len(line):
@@ -170,13 +169,15 @@ def _panel(pts, marks, line, metric, x_field: str, x_title: str, y_scale, show_y
         x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis),
         color=sample_type_color(legend=alt.Legend(orient="right", title="new incumbent")),
         tooltip=tips)
-    # Labels alternate above / below their mark: consecutive changes often sit close together.
-    labels = alt.Chart(marks).transform_filter(f"datum.labelled_{x_field}").mark_text(
-        align="left", dx=8, fontSize=12, baseline="middle").encode(
-        yOffset=alt.YOffset("offset:Q", scale=None),
-        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), text="label:N",
+    # Labels sit above and right of their mark, where the step line (flat to the right, lower
+    # later) leaves room; a white halo keeps them readable over the grey dots.
+    base = alt.Chart(marks).transform_filter(f"datum.labelled_{x_field}").encode(
+        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), text="label:N")
+    halo = base.mark_text(align="left", dx=6, dy=-11, fontSize=12, baseline="middle", stroke="white",
+                          strokeWidth=4, strokeOpacity=0.9, strokeJoin="round")
+    labels = base.mark_text(align="left", dx=6, dy=-11, fontSize=12, baseline="middle").encode(
         color=sample_type_color(legend=None))
-    return alt.layer(dots, step, points, labels).properties(width=PANEL_WIDTH, height=HEIGHT)
+    return alt.layer(dots, step, points, halo, labels).properties(width=PANEL_WIDTH, height=HEIGHT)
 
 
 def build(run: Run, options: StepOptions) -> Slide:
