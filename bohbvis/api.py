@@ -55,7 +55,16 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mappi
         # Several runs (data: {first: …, second: …}): a separate path, so single-run decks are untouched.
         runs = load_runs(st, format=format, metric=metric, given=data, options=options)
         run = next(iter(runs.values()))
-        slides = slides_from_story(st, run, steps, runs=runs)
+        for each in runs.values():
+            if strict:
+                check_strict(each)
+        reasons = [r for r in (nothing_to_show(each) for each in runs.values()) if r]
+        if reasons and not allow_empty:
+            from ._empty import ALLOW_EMPTY_HINT
+            from .errors import Problem
+
+            raise BohbvisError(*(Problem(r, hint=ALLOW_EMPTY_HINT) for r in reasons))
+        slides = empty_slides(st, " ".join(reasons)) if reasons else slides_from_story(st, run, steps, runs=runs)
         return Deck(title=st.title, lang=st.lang, theme=theme or st.theme,
                     theme_base=st.path.parent if st.path else None, slides=tuple(slides), run=run, story=st)
     if st.is_multi_run:

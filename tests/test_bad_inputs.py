@@ -57,7 +57,7 @@ def _alarm(signum, frame):
 def test_corpus_is_large_and_covers_every_class():
     classes = Counter(json.loads((CORPUS / c / "case.json").read_text())["class"] for c in CASES)
     assert len(CASES) >= 60
-    assert set(classes) >= {"names", "decoding", "csv", "story", "output", "empty", "strict", "text"}
+    assert set(classes) >= {"names", "decoding", "readers", "csv", "story", "output", "empty", "strict", "text"}
     assert min(classes.values()) >= 1
 
 

@@ -15,7 +15,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from bohbvis.errors import BohbvisError
 from bohbvis.load import read_run
@@ -143,6 +143,7 @@ def test_hpbandster_results_load_or_raise_bohbvis_error(lines):
                          optional={"lower": json_values, "upper": json_values, "choices": json_values,
                                    "sequence": json_values, "log": json_values, "value": json_values})), max_size=4)},
                      optional={"conditions": json_values}).map(json.dumps)))
+@example(config_lines=[], space='{"hyperparameters": [], "conditions": true}')  # found by a longer hunt
 def test_hpbandster_configs_and_space_load_or_raise_bohbvis_error(config_lines, space):
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d)

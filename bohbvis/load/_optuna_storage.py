@@ -79,6 +79,9 @@ class _Rdb:
         self._sa = None
         if url.startswith("sqlite:///"):
             path = Path(url[len("sqlite:///"):])
+            if path.is_dir():
+                raise BohbvisError("is a folder; an Optuna storage is an SQLite file (.db), a journal file or a "
+                                   "database URL.", file=path, key="--format")
             if not path.is_file():
                 raise BohbvisError("no such SQLite file.", file=path)
             try:

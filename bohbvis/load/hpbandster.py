@@ -170,7 +170,7 @@ def read(path: Path, metric: str | None = None) -> Run:
         if not p.is_file():
             raise BohbvisError(
                 f"missing {p.name}: an hpbandster run folder holds configs.json and results.json.",
-                file=p,
+                file=p, hint=_other_format_hint(folder),
             )
     configs: dict[tuple, tuple[dict, Any]] = {}
     for n, rec in _lines(configs_path):
@@ -287,6 +287,19 @@ def read(path: Path, metric: str | None = None) -> Run:
         first_error = f"{results_path.name}:{non_finite[0]}: the loss is NaN or infinite"
     return assemble(raw, space, source=str(folder), format=NAME, metric=metric_name, warnings=warnings,
                     first_error=first_error)
+
+
+def _other_format_hint(folder: Path) -> str | None:
+    """'It looks like a SMAC3 run' when `--format hpbandster` was given a folder another reader knows."""
+    from . import detect_format  # the registry imports this module: import it only when needed
+
+    try:
+        other = detect_format(folder)
+    except BohbvisError:
+        return None
+    if other == NAME:
+        return None
+    return f"This folder looks like a {other} run: leave --format out, or use --format {other}."
 
 
 def _last_line(exception: str) -> str:

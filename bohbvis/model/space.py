@@ -92,8 +92,11 @@ def read_configspace(path: Path) -> tuple[Hyperparameter, ...]:
             "expected a ConfigSpace JSON object with a 'hyperparameters' list.", file=path
         )
     conditions: dict[str, str] = {}
+    if not isinstance(doc.get("conditions") or [], list):
+        raise BohbvisError(f"'conditions' is {json.dumps(doc['conditions'])[:60]}, not a list.", file=path,
+                           key="conditions", allowed="a JSON list of ConfigSpace conditions")
     for c in doc.get("conditions") or []:
-        if isinstance(c, dict) and "child" in c:
+        if isinstance(c, dict) and isinstance(c.get("child"), str):
             conditions[c["child"]] = _condition_text(c)
     out = []
     for i, hp in enumerate(doc["hyperparameters"]):
@@ -160,7 +163,8 @@ def _check_cs_hyperparameter(hp: Any, i: int, path: Path, text: str) -> None:
 
 def _condition_text(c: dict) -> str:
     if "values" in c:
-        return f"{c.get('parent')} in {list(c['values'])!r}"
+        values = c["values"] if isinstance(c["values"], list) else [c["values"]]
+        return f"{c.get('parent')} in {values!r}"
     if "value" in c:
         return f"{c.get('parent')} {c.get('type', 'EQ')} {c['value']!r}"
     return str(c.get("type", "condition"))

@@ -99,6 +99,12 @@ def text_file(name: str, text: str | bytes):
     return lambda d: (d / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
+def kept_folder(path: Path) -> None:
+    """A folder in the case (git keeps no empty folder, so it holds a .keep file)."""
+    path.mkdir()
+    (path / ".keep").write_text("git keeps no empty folder: this file keeps the case's folder in the clone\n")
+
+
 def story_file(text: str, name: str = "story.yaml"):
     return text_file(name, text)
 
@@ -206,6 +212,34 @@ case("decoding-metric-not-in-info", "decoding", ["build", "-d", "run", "--metric
 case("decoding-no-such-data", "decoding", ["build", "-d", "missing_run", "-o", "deck.html"],
      ["missing_run", "no such file or folder"])
 
+# --- the other tools' storage (Optuna, SMAC3, Ray Tune): damaged the same way -----------------------
+
+DATA = HERE.parent / "data"
+
+
+def copy_smac(d: Path, runhistory: str | None = None) -> None:
+    out = d / "smac" / "0"
+    out.mkdir(parents=True)
+    for f in (DATA / "smac3" / "sgd-digits" / "0").glob("*.json"):
+        if f.name != "runhistory.json":
+            shutil.copy(f, out / f.name)
+    (out / "runhistory.json").write_text(runhistory, encoding="utf-8")
+
+
+case("readers-optuna-db-not-sqlite", "readers", ["build", "-d", "study.db", "-o", "deck.html"], ["study.db", "not a run"],
+     build=text_file("study.db", b"SQLite format 2\0 this is not a database"))
+case("readers-optuna-journal-cut", "readers", ["build", "-d", "journal.log", "-o", "deck.html"],
+     ["journal.log:3", "not an Optuna journal operation"],
+     build=text_file("journal.log", (DATA / "optuna" / "journal.log").read_bytes()[:500]))
+case("readers-smac3-runhistory-broken", "readers", ["build", "-d", "smac", "-o", "deck.html"],
+     ["runhistory.json:2:1", "not valid JSON"], build=lambda d: copy_smac(d, '{"data": [[1, 2\n'))
+case("readers-format-hpbandster-on-smac3", "readers", ["build", "-d", "smac/0", "--format", "hpbandster", "-o", "deck.html"],
+     ["configs.json", "missing", "looks like a smac3 run"], build=lambda d: copy_smac(d, '{"data": []}\n'))
+case("readers-format-optuna-on-hpbandster", "readers", ["build", "-d", "run", "--format", "optuna", "-o", "deck.html"],
+     ["run", "is a folder", "Optuna storage"], build=lambda d: small_run(d / "run"))
+case("readers-format-smac3-on-csv", "readers", ["build", "-d", "t.csv", "--format", "smac3", "-o", "deck.html"],
+     ["t.csv", "not a SMAC3 run folder"], build=text_file("t.csv", SEED_HEADER + "\n" + "\n".join(SEED_ROWS) + "\n"))
+
 # --- tables (CSV, Parquet) -----------------------------------------------------------------------
 
 case("csv-empty-file", "csv", ["build", "-d", "t.csv", "-o", "deck.html"], ["t.csv", "empty"], build=text_file("t.csv", ""))
@@ -276,21 +310,21 @@ case("story-chart-unknown-colon-column", "story", ["build", "story.yaml", "-d", 
      build=lambda d: (story_file("title: x\nsteps:\n  - kind: chart\n    x: 'classifier:max_depht'\n    y: loss:Q\n")(d),
                       small_run(d / "run", rename={"hidden_size": "classifier:max_depth"})))
 case("story-folder-not-file", "story", ["validate", "stories"], ["stories", "is a folder"],
-     build=lambda d: (d / "stories").mkdir())
+     build=lambda d: kept_folder(d / "stories"))
 
 # --- outputs -------------------------------------------------------------------------------------
 
 case("output-under-a-file", "output", ["build", "-o", "notes.txt/deck.html"], ["notes.txt is a file, not a folder"],
      build=text_file("notes.txt", "my notes\n"))
 case("output-existing-folder", "output", ["build", "-o", "deck.html"], ["deck.html", "is a folder"],
-     build=lambda d: (d / "deck.html").mkdir())
+     build=lambda d: kept_folder(d / "deck.html"))
 case("output-fifo", "output", ["build", "-o", "deck.html"], ["deck.html", "named pipe"], setup={"fifo": "deck.html"})
 case("output-symlink", "output", ["build", "-o", "deck.html"], ["deck.html", "symbolic link"],
      build=text_file("real.html", "keep"), setup={"symlink": ["deck.html", "real.html"]})
 case("output-dev-full", "output", ["build", "-o", "/dev/full"], ["/dev/full", "is a device"])
 case("output-build-pdf", "output", ["build", "-o", "deck.pdf"], ["deck.pdf", "bohbvis export -o deck.pdf"])
 case("output-convert-folder", "output", ["convert", "demo", "-o", "run.csv"], ["run.csv", "is a folder"],
-     build=lambda d: (d / "run.csv").mkdir())
+     build=lambda d: kept_folder(d / "run.csv"))
 case("output-convert-bad-suffix", "output", ["convert", "demo", "-o", "run.xlsx"], ["run.xlsx", ".csv, .parquet"])
 case("output-export-under-a-file", "output", ["export", "-o", "notes.txt/deck.pdf"], ["notes.txt is a file, not a folder"],
      build=text_file("notes.txt", "my notes\n"))
@@ -320,6 +354,14 @@ case("empty-all-nan", "empty", BUILD, ["nothing to show", "all 66 evaluations cr
 case("empty-all-crashed-allowed", "empty", [*BUILD, "--allow-empty"], ["wrote deck.html"], exit=0,
      build=lambda d: small_run(d / "run", results=crashed),
      deck=["Nothing to show on this slide", "CUDA out of memory"])
+case("empty-one-of-two-runs", "empty", ["build", "story.yaml", "-o", "deck.html"],
+     ["nothing to show", "all 66 evaluations crashed", "CUDA out of memory"],
+     build=lambda d: (story_file("title: two runs\ndata: {first: demo, second: run}\nsteps:\n  - kind: title\n")(d),
+                      small_run(d / "run", results=crashed)))
+case("strict-two-runs", "strict", ["build", "story.yaml", "-o", "deck.html", "--strict"],
+     ["deviates from Hyperband's plan", "--strict"],
+     build=lambda d: (story_file("title: two runs\ndata: {first: demo, second: run}\nsteps:\n  - kind: title\n")(d),
+                      small_run(d / "run")))
 case("empty-seed-csv-no-losses", "empty", ["build", "-d", "t.csv", "-o", "deck.html"], ["t.csv", "nothing to show", "all 2 evaluations"],
      build=text_file("t.csv", "\n".join([SEED_HEADER, "0-0-0,1,random,0.01,adam,,", "0-0-1,1,random,0.02,sgd,,"]) + "\n"))
 
