@@ -31,6 +31,11 @@ KINDS: tuple[str, ...] = (
     "table",
     "next_experiment",
     "compare",
+    "trajectory",
+    "learning_curves",
+    "parallel",
+    "timeline",
+    "importance",
 )
 
 _loaded: dict[str, ModuleType] = {}

@@ -1,0 +1,172 @@
+"""Which hyperparameters matter: fANOVA importance per budget, with its spread over surrogate seeds,
+and the marginal curves of the two most important hyperparameters.
+
+Left: each hyperparameter's importance — the share of the metric's variance its marginal explains
+alone (functional ANOVA on random-forest surrogates, analysis/importance.py) — one dot per budget
+with enough evaluations, a bar from mean − sd to mean + sd over SEEDS forest seeds. Right: the
+surrogate's marginal prediction across the top two hyperparameters at the reference budget (the
+largest budget with enough evaluations), mean ± sd over all trees. The caption states the surrogate
+and the data it was fitted on; hyperparameters left out (conditional, constant) are named.
+
+Numbers (`{{ importance.<name> }}`):
+  metric              "accuracy" or "loss"
+  reference_budget    the budget the ranking and curves use (None when no budget had enough data)
+  top, top_share, top_sd   the most important hyperparameter there, its importance and sd over seeds
+  second, second_share     the runner-up
+  interactions        1 − the sum of the main effects at the reference budget (interactions' share)
+  n_fit               evaluations the reference budget's forests were fitted on
+  budgets             [{budget, n, n_fit, importances: {name: {mean, sd}}, left_out: {name: why}}]
+  skipped_budgets     budgets with fewer than MIN_ROWS evaluations (no surrogate)
+  surrogate           one sentence: the model, its settings and seeds
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.importance import MAX_FIT, MIN_ROWS, N_TREES, SEEDS, budget_importance, marginal_curve
+from ..model import format as fmt
+from ..model.run import Run
+from ..options import Choice, StepOptions
+from ._base import Chart, Column, Slide, Table, UserText
+from ._metric import metric_for, metric_option
+from ._rows import number, records
+
+KIND = "importance"
+DESCRIPTION = "Hyperparameter importance: fANOVA on random-forest surrogates per budget, spread over seeds, top marginals."
+OPTIONS = {
+    "metric": metric_option(),
+    "budgets": Choice(doc="Which budgets get a surrogate: every budget with at least 15 evaluations, or only "
+                      "the largest such budget (faster on big runs).", default="all", choices=("all", "largest")),
+}
+
+DOTS_WIDTH, CURVE_WIDTH, HEIGHT = 520, 340, 300
+SURROGATE = (f"a scikit-learn random forest ({N_TREES} trees, max depth 64, min 1 sample per leaf) per budget and "
+             f"seed ({len(SEEDS)} seeds), from the hyperparameters (log10 where the space is log; choices one-hot) "
+             "to the {metric}")
+
+
+def build(run: Run, options: StepOptions) -> Slide:
+    import altair as alt
+
+    metric = metric_for(run, options.get("metric", "auto"))
+    f = metric.field
+    ok = run.ok[run.ok[f].notna()]
+    counts = ok.groupby("budget").size()
+    enough = [b for b in run.budgets if counts.get(b, 0) >= MIN_ROWS]
+    skipped = [b for b in run.budgets if counts.get(b, 0) < MIN_ROWS]
+    if options.get("budgets", "all") == "largest":
+        enough = enough[-1:]
+    results = [r for r in (budget_importance(run, f, b) for b in enough) if r is not None]
+    surrogate = SURROGATE.format(metric=f)
+    chart_id = f"s{options.index}-importance"
+    if not results:
+        text = (f"No budget has {MIN_ROWS} or more evaluations with a {f} and a varying hyperparameter, "
+                "too few to fit a surrogate on.")
+        return Slide(kind=KIND, title=options.title or "Too few evaluations for an importance analysis",
+                     blocks=(UserText(),), notes=text,
+                     numbers={KIND: {"metric": f, "reference_budget": None, "n_fit": 0, "top": None,
+                                     "top_share": None, "top_sd": None, "second": None, "second_share": None,
+                                     "interactions": None, "budgets": [],
+                                     "skipped_budgets": [number(b) for b in skipped], "surrogate": surrogate}})
+    ref = results[-1]
+    order = np.argsort(-ref.mean, kind="stable")
+    top = [ref.names[i] for i in order]
+    n = {
+        "metric": f, "reference_budget": number(ref.budget), "n_fit": ref.n_fit,
+        "top": top[0], "top_share": float(ref.mean[order[0]]), "top_sd": float(ref.std[order[0]]),
+        "second": top[1] if len(top) > 1 else None,
+        "second_share": float(ref.mean[order[1]]) if len(top) > 1 else None,
+        "interactions": float(max(0.0, 1 - ref.mean.sum())),
+        "budgets": [{"budget": number(r.budget), "n": r.n, "n_fit": r.n_fit,
+                     "importances": {name: {"mean": float(m), "sd": float(s)}
+                                     for name, m, s in zip(r.names, r.mean, r.std)},
+                     "left_out": dict(r.left_out)} for r in results],
+        "skipped_budgets": [number(b) for b in skipped],
+        "surrogate": surrogate,
+    }
+
+    rows = pd.DataFrame([{"hp": name, "budget": fmt.budget(r.budget), "mean": round(float(m), 6),
+                          "lo": round(float(max(m - s, 0)), 6), "hi": round(float(m + s), 6), "sd": round(float(s), 6)}
+                         for r in results for name, m, s in zip(r.names, r.mean, r.std)])
+    budget_order = [fmt.budget(r.budget) for r in results]
+    y = alt.Y("hp:N", title=None, sort=top + sorted(set(rows["hp"]) - set(top)),
+              axis=alt.Axis(labelFontSize=13, labelLimit=160))
+    color = alt.Color("budget:O", title="budget", sort=budget_order, scale=alt.Scale(scheme="viridis"),
+                      legend=alt.Legend(orient="right"))
+    offset = alt.YOffset("budget:O", sort=budget_order)
+    x = alt.X("mean:Q", title=f"fANOVA importance (mean ± sd over {len(SEEDS)} seeds)",
+              axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, float(max(rows["hi"].max(), 0.05))], nice=True))
+    tips = [alt.Tooltip("hp:N", title="hyperparameter"), alt.Tooltip("budget:O", title="budget"),
+            alt.Tooltip("mean:Q", title="importance", format=".1%"), alt.Tooltip("sd:Q", title="sd over seeds",
+                                                                                format=".1%")]
+    whisk = alt.Chart(rows).mark_rule(strokeWidth=2).encode(y=y, yOffset=offset, x=x, x2="hi:Q", color=color)
+    whisk_lo = alt.Chart(rows).mark_rule(strokeWidth=2).encode(y=y, yOffset=offset, x=alt.X("lo:Q"), x2="mean:Q",
+                                                               color=color)
+    dots = alt.Chart(rows).mark_circle(size=70, opacity=1).encode(y=y, yOffset=offset, x=x, color=color, tooltip=tips)
+    left = alt.layer(whisk_lo, whisk, dots).properties(width=DOTS_WIDTH, height=HEIGHT)
+    curves = [_curve(ref, name, metric) for name in top[:2]]
+    right = alt.vconcat(*curves, spacing=18) if len(curves) > 1 else curves[0]
+    spec = alt.hconcat(left, right, spacing=40).resolve_scale(color="independent").to_dict()
+
+    left_out = sorted({f"{k}: {v}" for r in results for k, v in r.left_out.items()})
+    caption = " ".join(s for s in (
+        f"At budget {fmt.budget(ref.budget)}, {top[0]} explains {fmt.pct(n['top_share'], 0)} of the variance of the "
+        f"{f} alone (± {fmt.pct(n['top_sd'], 0)} over seeds)"
+        + (f", {top[1]} {fmt.pct(n['second_share'], 0)}" if n["second"] else "")
+        + f"; interactions {fmt.pct(n['interactions'], 0)}.",
+        f"Surrogate: {surrogate}; fitted on each budget's evaluations"
+        + (f" (at most {MAX_FIT:,}, a fixed-seed sample beyond)" if any(r.n_fit < r.n for r in results) else "")
+        + f": {', '.join(f'{r.n_fit:,} at budget {fmt.budget(r.budget)}' for r in results)}.",
+        f"Left out: {'; '.join(left_out)}." if left_out else "",
+        f"Budgets with under {MIN_ROWS} evaluations have no surrogate: "
+        f"{', '.join(fmt.budget(b) for b in skipped)}." if skipped else "",
+    ) if s)
+    chart = Chart(id=chart_id, spec=spec, caption=caption)
+    title = options.title or f"{top[0]} explains {fmt.pct(n['top_share'], 0)} of the {f}'s variance"
+    notes = ("fANOVA splits the surrogate's variance over the space into what each hyperparameter explains on its "
+             "own; the rest comes from interactions. The spread over seeds shows how much the answer depends on "
+             "the random forest. Right: the predicted metric across the top hyperparameters, the others averaged "
+             "out.")
+    return Slide(kind=KIND, title=title, blocks=(UserText(), chart), notes=notes, numbers={KIND: n})
+
+
+def _curve(ref, name: str, metric):
+    import altair as alt
+
+    c = marginal_curve(ref, name)
+    k = ref.names.index(name)
+    kind = ref.encoded.kinds[k]
+    c["lo"], c["hi"] = (c["mean"] - c["std"]).round(6), (c["mean"] + c["std"]).round(6)
+    c["mean"] = c["mean"].round(6)
+    y = alt.Y("mean:Q", title="predicted", scale=alt.Scale(zero=False),
+              axis=alt.Axis(format=metric.d3_format, tickCount=3))
+    x_title = f"{name} (the others averaged out)"
+    if kind in ("onehot", "ordinal"):
+        x = alt.X("x:N", title=x_title, sort=list(c["x"]), axis=alt.Axis(labelAngle=0, labelLimit=80))
+        band = alt.Chart(c).mark_rule(strokeWidth=2, color="#5b8def").encode(x=x, y=alt.Y("lo:Q"), y2="hi:Q")
+        line = alt.Chart(c).mark_circle(size=70, color="#1a4fb5").encode(x=x, y=y)
+    else:
+        c["x"] = [float(f"{v:.6g}") for v in c["x"]]
+        x = alt.X("x:Q", title=x_title, scale=alt.Scale(type="log" if kind == "log" else "linear", nice=False),
+                  axis=alt.Axis(format="~g", tickCount=4))
+        band = alt.Chart(c).mark_area(opacity=0.25, color="#5b8def").encode(x=x, y=alt.Y("lo:Q"), y2="hi:Q")
+        line = alt.Chart(c).mark_line(color="#1a4fb5", strokeWidth=2).encode(x=x, y=y)
+    return alt.layer(band, line).properties(width=CURVE_WIDTH, height=(HEIGHT - 60) // 2)
+
+
+def _table(chart_id: str, results, top: list[str]) -> Table:
+    rows = []
+    for name in top:
+        row = {"hp": name}
+        for r in results:
+            if name in r.names:
+                k = r.names.index(name)
+                row[f"b{fmt.budget(r.budget)}"] = float(r.mean[k])
+        rows.append(row)
+    cols = (Column("hp", "hyperparameter"),) + tuple(
+        Column(f"b{fmt.budget(r.budget)}", f"budget {fmt.budget(r.budget)}", "pct") for r in results)
+    return Table(id=f"{chart_id}-table", columns=cols, rows=records(pd.DataFrame(rows), [c.key for c in cols], digits=6),
+                 key="hp", static_rows=3, filterable=False,
+                 caption="Importance per budget (share of the variance explained alone), most important first.")
