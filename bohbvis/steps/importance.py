@@ -30,6 +30,7 @@ from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
 from ._base import Chart, Column, Slide, Table, UserText
+from ._spec import vega_lite
 from ._metric import metric_for, metric_option
 from ._rows import number, records
 
@@ -108,7 +109,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     left = alt.layer(whisk_lo, whisk, dots).properties(width=DOTS_WIDTH, height=HEIGHT)
     curves = [_curve(ref, name, metric) for name in top[:2]]
     right = alt.vconcat(*curves, spacing=18) if len(curves) > 1 else curves[0]
-    spec = alt.hconcat(left, right, spacing=40).resolve_scale(color="independent").to_dict()
+    spec = vega_lite(alt.hconcat(left, right, spacing=40).resolve_scale(color="independent"))
 
     left_out = sorted({f"{k}: {v}" for r in results for k, v in r.left_out.items()})
     caption = " ".join(s for s in (

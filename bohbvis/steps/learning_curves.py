@@ -31,6 +31,7 @@ from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
 from ._base import Chart, Link, Slide, Table, UserText
+from ._spec import vega_lite
 from ._metric import metric_for, metric_option, metric_scale
 from ._rows import base_columns, crashed_note, number, table_rows
 from ._sampling import SAMPLE_SEED
@@ -145,7 +146,7 @@ def build(run: Run, options: StepOptions) -> Slide:
         width=CURVES_WIDTH, height=HEIGHT,
         title=alt.Title("One line per configuration run on several budgets: drag a box to list them",
                         anchor="start", fontSize=14))
-    spec = alt.hconcat(left, _bars(n, metric), spacing=36).resolve_scale(color="independent").to_dict()
+    spec = vega_lite(alt.hconcat(left, _bars(n, metric), spacing=36).resolve_scale(color="independent"))
 
     chart_id = f"s{options.index}-learning-curves"
     caption = " ".join(s for s in (_summary(n, metric), lines_note, dots_note, cut_note, crashed_note(run)) if s)

@@ -37,6 +37,7 @@ from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
 from ._base import Chart, Slide, UserText
+from ._spec import vega_lite
 from ._metric import ACCURACY, LOSS, metric_scale
 from ._rows import crashed_note, number
 from ._sample_types import sample_type_color
@@ -200,7 +201,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     if which in ("both", "budget"):
         panels.append(_panel(pts, marks, line, metric, "cum_budget", "budget spent so far (all evaluations)",
                              y_scale, len(panels) == 0, x_kind))
-    chart_spec = (panels[0] if len(panels) == 1 else alt.hconcat(*panels, spacing=24)).to_dict()
+    chart_spec = vega_lite(panels[0] if len(panels) == 1 else alt.hconcat(*panels, spacing=24))
 
     chart_id = f"s{options.index}-trajectory"
     n["changes"] = _changes(traj)
