@@ -45,18 +45,18 @@ def test_the_runtime_expands_the_shared_table_like_python(browser, demo_run):
         page.close()
     assert same(got, expand(data))  # (a bool, not a diff of two 200 kB texts)
     # ... and in the field order inline rows had (sorted), so nothing downstream can tell.
-    row = got["tables"]["s9-table"]["rows"][0]
+    (panel,) = [t.id for sl in deck.slides if sl.kind == "table" for t in sl.tables]  # the data panel
+    row = got["tables"][panel]["rows"][0]
     assert list(row) == sorted(row)
 
 
 def test_the_advisor_decks_tables_list_every_evaluation(open_deck, demo_run, tmp_path):
-    path = api.write_html(api.make_deck("advisor", data=demo_run), tmp_path / "advisor.html")
-    deck = open_deck(path)
-    slide = deck.page.evaluate("() => [...document.querySelectorAll('section.slide')].findIndex("
-                               "(s) => s.querySelector('[data-table-id=\"s9-table\"]'))")
+    built = api.make_deck("advisor", data=demo_run)
+    (slide, panel), = [(i, t.id) for i, sl in enumerate(built.slides) if sl.kind == "table" for t in sl.tables]
+    deck = open_deck(api.write_html(built, tmp_path / "advisor.html"))
     deck.page.evaluate(f"() => window.bohbvis.go({slide})")
     deck.ready()
-    status = deck.page.locator('[data-table-id="s9-table"] .table-status').inner_text()
+    status = deck.page.locator(f'[data-table-id="{panel}"] .table-status').inner_text()
     assert re.match(rf"{len(demo_run.table)} rows\b", status.replace(",", "")), status
-    assert deck.page.locator('[data-table-id="s9-table"] tbody tr').count() > 10
+    assert deck.page.locator(f'[data-table-id="{panel}"] tbody tr').count() > 10
     assert not deck.errors
