@@ -40,7 +40,9 @@ from ._rows import crashed_note, hp_format, table_rows
 from ._sample_types import sample_type_color
 from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
 from .correlations import numeric_values, on_log
+from ._units import best_by_option
 from .sampling import config_points
+from ..analysis.ranking import rule_for
 
 KIND = "embedding"
 DESCRIPTION = "View C: a 2-D map of the configurations (PCA, t-SNE or MDS); brush to list them."
@@ -53,6 +55,7 @@ OPTIONS = {
     "point": Choice(doc="Which evaluation stands for a configuration: the one at the largest budget it "
                     "reached, or its best one.", default="largest_budget", choices=("largest_budget", "best")),
     "metric": metric_option(),
+    "best_by": best_by_option(),
 }
 
 PARAM = "brush"
@@ -163,7 +166,7 @@ def build(run, options) -> Slide:
     method = options.get("method", "pca")
     rule = options.get("point", "largest_budget")
 
-    configs = config_points(run, metric, rule)  # best first (hpbandster's order)
+    configs = config_points(run, metric, rule, rule_for(run, options.get("best_by", "loss")))  # best first
     n_configs = len(configs)
     k = max(3, math.ceil(0.1 * n_configs)) if n_configs else 0
     configs = configs.assign(top=np.arange(n_configs) < k)
@@ -208,7 +211,7 @@ def build(run, options) -> Slide:
         f"One dot per configuration ({n_configs:,}): {rule_text}.", _summary(numbers, used, load), *notes,
         crashed_note(run)) if s)
     chart = Chart(id=chart_id, spec=_chart(pts, metric, color_by, used, info).to_dict(),
-                  links=(Link(param=PARAM, key="sample_id"),), caption=caption,
+                  links=(Link(param=PARAM, key="config_id", carry=True),), caption=caption,
                   state=f"No brush drawn; colored by {_color_title(color_by, metric)}.")
     title = options.title or f"The configurations on a map ({METHOD_NAMES[used]}): where are the best?"
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table),
