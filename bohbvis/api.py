@@ -52,6 +52,54 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
     )
 
 
+def check_story(story: str | Path, *, data: str | Path | None = None) -> tuple[Any, str | None]:
+    """What `bohbvis validate` checks: the story's grammar, its theme, and — when its run can be
+    read — every {{ name }} its text quotes (names inside `run.`, `best.` and the steps' numbers
+    exist only once the run is known). Returns (story, the run checked against or None); raises
+    one BohbvisError listing every problem."""
+    from dataclasses import replace as _replace
+
+    from . import steps
+    from .errors import Problem
+    from .render.theme import load_theme
+    from .story import load_story
+    from .story.assemble import slides_from_story
+
+    st = load_story(story)
+    problems: list = []
+    try:
+        load_theme(st.theme, st.path.parent if st.path else None)
+    except BohbvisError as e:
+        line = _deck_key_line(st.path, "theme")
+        for p in e.problems:
+            problems.append(p if p.file else _replace(p, file=str(st.path) if st.path else None, line=line,
+                                                      key="theme"))
+    checked = None
+    source = data if data is not None else st.data_path()
+    if source == "demo" or Path(source).exists():
+        try:
+            run = read_run(source, metric=st.metric)
+            slides_from_story(st, run, steps)
+            checked = str(source)
+        except BohbvisError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise BohbvisError(*problems)
+    return st, checked
+
+
+def _deck_key_line(path: Path | None, key: str) -> int | None:
+    if path is None:
+        return None
+    try:
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith(f"{key}:"):
+                return i
+    except OSError:
+        pass
+    return None
+
+
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
     """Write next to the target and rename, so a failure never leaves a half-written file."""
     path = Path(path)

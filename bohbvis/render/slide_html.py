@@ -106,8 +106,13 @@ def _live_table(table: Table) -> str:
     few = " few-rows" if len(table.rows) <= FEW_ROWS else ""
     # A table nobody filters or brushes needs no tool bar: a bare "5 rows" line is noise.
     quiet = " hidden" if not table.filterable and not table.follows else ""
+    toggle = ""
+    if table.collapsed:  # deck.js opens and closes it (and re-fits the charts above)
+        toggle = (f'<button type="button" class="table-toggle" aria-expanded="false" '
+                  f'aria-controls="table-{esc(table.id)}">Show the table</button>')
+        few += " collapsed"
     return (f'<div class="block table-block{few}" data-table-id="{esc(table.id)}">'
-            f'<div class="table-tools"{quiet}>{tools}<span class="table-status" aria-live="polite"></span></div>'
+            f'<div class="table-tools"{quiet}>{toggle}{tools}<span class="table-status" aria-live="polite"></span></div>'
             f'<div class="table-scroll"><table class="data-table" id="table-{esc(table.id)}">'
             f'<thead><tr>{head}</tr></thead><tbody></tbody></table></div>{caption}</div>')
 

@@ -27,6 +27,7 @@ KINDS: tuple[str, ...] = (
     "budgets",
     "sampling",
     "table",
+    "glossary",
 )
 
 _loaded: dict[str, ModuleType] = {}

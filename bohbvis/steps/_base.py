@@ -103,6 +103,9 @@ class Table:
     static_rows: int = 12  # rows shown in PDF/PNG export before "… N more rows"
     empty_text: str = "Brush a chart to list configurations here."
     filterable: bool = True
+    # Folded under a "Show the table" button in the deck (its row count and status stay in view),
+    # so the chart above gets the slide's room; static exports show it as usual.
+    collapsed: bool = False
 
 
 CARRIED = "carried"  # Table.follows entry: follow the deck's carried selection

@@ -20,7 +20,9 @@ def best_by_option() -> Choice:
 def budget_text(x, unit: str | None) -> str:
     """'budget 81' without a unit, '81 epochs' with one."""
     b = fmt.budget(x)
-    return f"{b} {unit}" if unit else f"budget {b}"
+    if not unit:
+        return f"budget {b}"
+    return f"{b} {unit[:-1] if b == '1' and unit.endswith('s') else unit}"
 
 
 def axis_title(unit: str | None, what: str = "budget") -> str:

@@ -50,9 +50,9 @@ OPTIONS = {
 PARAM = "bracket_pick"
 LINES_WIDTH = 460
 POINTS_WIDTH = 360
-# Drawn a little taller than a slide with a table under it leaves: the deck shrinks a chart to
-# its box, never enlarges it, so this way the chart fills the room it gets.
-HEIGHT = 230
+# The table under the chart is folded (Table.collapsed), so the chart takes the slide's height
+# (the deck shrinks a chart to its box, never enlarges it).
+HEIGHT = 300
 LEGEND_ROWS = 5  # bracket legend entries per column: a taller legend sets the chart's least height
 
 
@@ -306,6 +306,7 @@ def build(run: Run, options: StepOptions) -> Slide:
         caption=listed.note,
         static_rows=3,  # on paper the chart keeps the room (the deck's table scrolls)
         empty_text="Click a bracket's line to list its evaluations here.",
+        collapsed=True,  # the chart gets the slide; "Show the table" opens the rows
     )
     texts = _takeaways(n, metric)
     blocks = (

@@ -311,6 +311,7 @@ def build(run, options) -> Slide:
         "median_low": None if pair is None else pair["median_low"],
         "median_high": None if pair is None else pair["median_high"],
         "verdict": sentence,
+        "takeaway": None,  # set below: the verdict's first sentence (the one on the slide)
     }
     title = options.title or (
         f"Would budget {fmt.budget(pair['low'])} have been enough?" if pair is not None
@@ -318,6 +319,7 @@ def build(run, options) -> Slide:
     head, _, rest = sentence.partition(". ")
     head = head if head.endswith(".") or not rest else head + "."
     # One takeaway on the slide; the medians and the winner's rank go to the notes.
+    numbers["takeaway"] = head
     summary = f'<p class="takeaway">{esc(head)}</p>'
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(summary)),
                  notes=sentence + " " + notes, numbers={KIND: numbers})

@@ -40,7 +40,7 @@ from ._rows import crashed_note, hp_format, table_rows
 from ._sample_types import sample_type_color
 from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
 from .correlations import numeric_values, on_log
-from ._units import best_by_option
+from ._units import best_by_option, signed
 from .sampling import config_points
 from ..analysis.ranking import rule_for
 
@@ -198,7 +198,7 @@ def build(run, options) -> Slide:
                *(Column(hp.column, hp.name, hp_format(run, hp.column)) for hp in run.space))
     rows = table_rows(pts.assign(sample_type=pts["origin"]), columns, extra=("x", "y"))
     table = Table(id=f"{chart_id}-table", columns=columns, rows=rows, follows=(chart_id,), sort=metric.sort,
-                  caption=drawn.note, static_rows=6,
+                  caption=drawn.note, static_rows=6, collapsed=True,
                   empty_text="Drag a box on the map to list those configurations here.")
     numbers = {
         "method": used, "n_configs": n_configs, "n_shown": int(len(pts)), "n_features": len(names),
@@ -207,15 +207,18 @@ def build(run, options) -> Slide:
     }
     rule_text = ("its evaluation at the largest budget it reached" if rule == "largest_budget"
                  else f"its best evaluation (by {metric.field})")
+    # The caption says what a dot is and where the best sit; what the axes are made of goes to
+    # the notes (a paragraph of loadings under a chart is more than a slide should carry).
+    axes, where = _summary(numbers, used, load)
     caption = " ".join(s for s in (
-        f"One dot per configuration ({n_configs:,}): {rule_text}.", _summary(numbers, used, load), *notes,
-        crashed_note(run)) if s)
+        f"One dot per configuration ({n_configs:,}): {rule_text}; diamonds: the best {k} by the deck's ranking.",
+        where, *notes, crashed_note(run)) if s)
     chart = Chart(id=chart_id, spec=_chart(pts, metric, color_by, used, info).to_dict(),
                   links=(Link(param=PARAM, key="config_id", carry=True),), caption=caption,
                   state=f"No brush drawn; colored by {_color_title(color_by, metric)}.")
     title = options.title or f"The configurations on a map ({METHOD_NAMES[used]}): where are the best?"
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table),
-                 notes=_notes(used, conditional, len(names)), numbers={KIND: numbers})
+                 notes=axes + " " + _notes(used, conditional, len(names)), numbers={KIND: numbers})
 
 
 def _color_title(color_by: str, metric: Metric) -> str:
@@ -274,23 +277,24 @@ def md_text(text: str) -> str:
     return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
 
 
-def _summary(n: dict, method: str, load: list) -> str:
-    """What the axes mean and where the best configurations sit (inline Markdown, names escaped)."""
+def _summary(n: dict, method: str, load: list) -> tuple[str, str]:
+    """(what the axes mean, where the best configurations sit): inline Markdown, names escaped."""
     if method == "pca":
         parts = [f"PC{i + 1} ({fmt.pct(n['variance'][i], 0)} of the spread) follows "
-                 + ", ".join(f"{md_text(c['feature'])} {c['weight']:+.2f}" for c in comp) for i, comp in enumerate(load)]
+                 + ", ".join(f"{md_text(c['feature'])} {signed(c['weight'])}" for c in comp) for i, comp in enumerate(load)]
         text = ("Axes: " + "; ".join(parts) + "." if parts else "No hyperparameter varies: nothing to spread.")
         if len(load) == 1:
             text += " With a single feature the map is a line."
     else:
         text = f"{METHOD_NAMES[method]}: **distances, not axes, carry meaning** (no units)."
+    where = ""
     if n["top_spread"] is not None:
         s = n["top_spread"]
-        where = ("close together: the good region is compact" if s < 0.75 else
+        place = ("close together: the good region is compact" if s < 0.75 else
                  "spread like the rest: good configurations are found in several places" if s <= 1.1 else
                  "further apart than average: good results come from different regions")
-        text += f" The {n['top_k']} best (diamonds) sit {where} (mean distance {fmt.num(s, 2)}× that of all dots)."
-    return text
+        where = f"The best sit {place} (mean distance {fmt.num(s, 2)}× that of all dots)."
+    return text, where
 
 
 def _notes(method: str, conditional: list[str], n_features: int) -> str:

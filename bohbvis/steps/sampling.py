@@ -232,12 +232,27 @@ def build(run, options) -> Slide:
         "top_k": k, "n_bo_top": n_bo_top, "bo_share_top": n_bo_top / k if k else None,
         "p_value": p, "per_budget": [{key: number(v) if key == "budget" else plain(v) for key, v in r.items()} for r in rows],
         "verdict": verdict,
+        # The lowest budget's first runs, for a sentence on what the model does ({{ sampling.first_median_bo }}).
+        **_first_budget_numbers(rows, metric),
     }
     picks = "was its pick" if n_bo_top == 1 else "were its picks"
     title = options.title or (f"Did the model help? {n_bo_top} of the top {k} {picks}" if n_bo
                               else "Did the model help? It proposed no configuration")
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(summary)), notes=notes,
                  numbers={KIND: numbers})
+
+
+def _first_budget_numbers(rows: list[dict], metric: Metric) -> dict:
+    both = [r for r in rows if r["n_random"] >= MIN_GROUP and r["n_bo"] >= MIN_GROUP]
+    r = min(both, key=lambda r: r["budget"]) if both else None
+    return {"first_budget": number(r["budget"]) if r else None,
+            # As the slides write them ("90.5%" for accuracy, "0.31" for a loss).
+            "first_median_bo_text": metric.fmt(r["median_bo"]) if r else "–",
+            "first_median_random_text": metric.fmt(r["median_random"]) if r else "–",
+            "first_median_bo": r["median_bo"] if r else None,
+            "first_median_random": r["median_random"] if r else None,
+            "first_n_bo": r["n_bo"] if r else None, "first_n_random": r["n_random"] if r else None,
+            "first_p_value": r["p_value"] if r else None}
 
 
 def _rule_words(rule: BestRule) -> str:

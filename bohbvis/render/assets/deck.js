@@ -94,6 +94,20 @@ function followParams(i) {
   }
 }
 
+/** "Show the table" under a chart: open or fold the table, then re-fit the slide's charts to
+    the room left (the fit is remembered per slide size, so it is forgotten here). */
+function onTableToggle(e) {
+  const button = e.target.closest(".table-toggle");
+  if (!button) return;
+  const block = button.closest(".table-block");
+  const open = block.classList.toggle("collapsed") === false;
+  button.setAttribute("aria-expanded", String(open));
+  button.textContent = open ? "Hide the table" : "Show the table";
+  const slide = SLIDES.indexOf(block.closest("section.slide"));
+  for (const el of chartElements(slide)) delete FITTED[el.dataset.chartId];
+  ready = showSlide(slide);
+}
+
 /** showCharts (charts.js), then the params and text that follow the slide. */
 function showSlide(i) {
   return showCharts(i).then(() => followParams(i));
@@ -354,6 +368,7 @@ function start() {
     go(h ? h.index : 0, h ? h.fragment : -1, "replace");
     document.addEventListener("keydown", onKey);
     DECK.addEventListener("click", onOverviewClick);
+    DECK.addEventListener("click", onTableToggle);
     window.addEventListener("hashchange", followHash);
     window.addEventListener("popstate", followHash);
     setUpSwipe();
