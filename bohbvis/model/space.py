@@ -122,11 +122,26 @@ def read_configspace(path: Path) -> tuple[Hyperparameter, ...]:
     return tuple(out)
 
 
+# ConfigSpace's condition types in words (a slide says "when optimizer is sgd or rms", never
+# Python's "optimizer in ['sgd', 'rms']").
+_CONDITION_WORDS = {"EQ": "is", "NEQ": "is not", "GT": "is above", "LT": "is below", "IN": "is"}
+
+
+def _word(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
 def _condition_text(c: dict) -> str:
+    parent = c.get("parent")
     if "values" in c:
-        return f"{c.get('parent')} in {list(c['values'])!r}"
+        values = [_word(v) for v in c["values"]]
+        listed = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+        return f"when {parent} is {listed}"
     if "value" in c:
-        return f"{c.get('parent')} {c.get('type', 'EQ')} {c['value']!r}"
+        kind = str(c.get("type", "EQ")).upper()
+        return f"when {parent} {_CONDITION_WORDS.get(kind, kind.lower())} {_word(c['value'])}"
     return str(c.get("type", "condition"))
 
 

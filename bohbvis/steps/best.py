@@ -109,7 +109,7 @@ def _range_frames(run: Run, top: pd.DataFrame, incumbent_id: str | None):
         else:
             choices = list(hp.choices or ())
             for i, c in enumerate(choices):
-                ticks.append({"hp": hp.name, "pos": round((i + 0.5) / len(choices), 6), "text": str(c)})
+                ticks.append({"hp": hp.name, "pos": round((i + 0.5) / len(choices), 6), "text": fmt.value(c)})
     return names, pd.DataFrame(dots), pd.DataFrame(ends), pd.DataFrame(ticks), pd.DataFrame(inactive)
 
 
@@ -230,7 +230,7 @@ def _scatter_chart(run: Run, metric: Metric, top: pd.DataFrame, incumbent_id: st
     return chart, sampled
 
 
-def numbers(run: Run, metric: Metric, rule: BestRule, k: int, top: pd.DataFrame) -> dict:
+def numbers(run: Run, metric: Metric, rule: BestRule, k: int, top: pd.DataFrame, unit: str | None = None) -> dict:
     ok = run.ok[run.ok[rule.field].notna()]
     max_budget = ok["budget"].max() if len(ok) else None
     inc = None
@@ -256,7 +256,7 @@ def numbers(run: Run, metric: Metric, rule: BestRule, k: int, top: pd.DataFrame)
     return {
         "metric": metric.field,
         "best_by": rule.field,
-        "rule": rule.describe(f"budget {fmt.budget(max_budget)}" if max_budget is not None else "the largest budget"),
+        "rule": rule.describe(budget_text(max_budget, unit) if max_budget is not None else "the largest budget"),
         "k": k,
         "n_top": len(top),
         "max_budget": number(max_budget),
@@ -356,7 +356,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     unit = options.get("budget_unit")
     k = options.get("k", OPTIONS["k"].default)
     top = top_k(run, rule, k)
-    n = numbers(run, metric, rule, k, top)
+    n = numbers(run, metric, rule, k, top, unit)
     inc_id = n["incumbent"]["sample_id"] if n["incumbent"] else None
     blocks: list = [UserText()]
     state = "Static: the incumbent is the diamond; hover a point in the deck for its numbers."

@@ -240,6 +240,26 @@ def verdict(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int
     return text
 
 
+def takeaway(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int) -> str:
+    """The verdict in one short sentence for the slide (the full `verdict` goes to the notes)."""
+    if n_budgets < 2 or pair is None:
+        return verdict(pair, pairs, metric, n_budgets)
+    lo, hi, n, rho = fmt.budget(pair["low"]), fmt.budget(pair["high"]), pair["n"], pair["rho"]
+    near_ties = metric.field == "accuracy" and pair["spread_high"] is not None and pair["spread_high"] <= 0.01
+    rho_text = f"Spearman's ρ = {signed(rho)}, n = {n}"
+    if rho >= 0.8:
+        text = (f"A maximum budget of {lo} would likely have picked the same winner ({rho_text})." if pair["same_winner"]
+                else f"A maximum budget of {lo} would have ranked them much the same ({rho_text}).")
+    elif near_ties:
+        text = (f"A maximum budget of {lo} would likely have found one about as good: at {hi} they score within "
+                f"{pair['spread_high'] * 100:.1f} percentage points ({rho_text}).")
+    elif rho >= 0.5:
+        text = f"A maximum budget of {lo} would have changed the ranking somewhat ({rho_text})."
+    else:
+        text = f"The larger budget matters: at {lo} the same configurations rank differently ({rho_text})."
+    return text + (" Only a hint: few configurations." if n < 10 else "")
+
+
 # --- the slide -------------------------------------------------------------------------------
 
 
@@ -316,9 +336,8 @@ def build(run, options) -> Slide:
     title = options.title or (
         f"Would budget {fmt.budget(pair['low'])} have been enough?" if pair is not None
         else f"{metric.field.capitalize()} per budget")
-    head, _, rest = sentence.partition(". ")
-    head = head if head.endswith(".") or not rest else head + "."
     # One takeaway on the slide; the medians and the winner's rank go to the notes.
+    head = takeaway(pair, pairs, metric, len(order))
     numbers["takeaway"] = head
     summary = f'<p class="takeaway">{esc(head)}</p>'
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(summary)),

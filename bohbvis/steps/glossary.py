@@ -52,12 +52,13 @@ def definitions(run: Run, unit: str | None, best_by: str) -> dict[str, tuple[str
                                  f"({fmt.budget(run.min_budget)} to {fmt.budget(run.max_budget)}): {run.plan.s_max}, "
                                  f"so {run.plan.s_max + 1} kinds of bracket.")
     types = run.table["sample_type"].value_counts()
+    n_new = int(types.get("random", 0)) + int(types.get("BO", 0))
     out["random"] = ("random", f"A configuration drawn uniformly from the search space ({int(types.get('random', 0)):,} "
-                               "evaluations here).")
+                               f"of the {n_new:,} new configurations here).")
     out["BO"] = ("BO (model-based)", "A configuration proposed by BOHB's model, which compares where good and bad "
-                                     f"results lie so far ({int(types.get('BO', 0)):,} evaluations here).")
+                                     f"results lie so far ({int(types.get('BO', 0)):,} of the {n_new:,} here).")
     out["promoted"] = ("promoted", f"A configuration that won its round and is run again on the next budget "
-                                   f"({int(types.get('promoted', 0)):,} evaluations here).")
+                                   f"({int(types.get('promoted', 0)):,} such re-runs here).")
     rule = rule_for(run, best_by)
     inc = incumbent(run, rule)
     if inc is not None:

@@ -27,7 +27,7 @@ from ._base import Chart, Html, Markdown, Slide, UserText
 from ._rows import number
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
 from ._html import esc
-from ._units import budget_unit_option
+from ._units import budget_text, budget_unit_option
 
 KIND = "principle"
 DESCRIPTION = "How BOHB worked on this run: brackets × rounds (budgets, n, random/BO/promoted) beside Hyperband's plan."
@@ -324,12 +324,15 @@ def _halving_items(run: Run, b: BracketSummary, unit: str | None = None) -> list
     first = b.rounds[0]
     origin = ", ".join(x for x in (f"{first.n_random} random" if first.n_random else "",
                                    f"{first.n_bo} from BO" if first.n_bo else "") if x)
-    unit = f" {unit}" if unit else ""
-    items = [f"**Budget {fmt.budget(first.budget)}{unit}:** bracket {b.bracket} starts {first.n} configurations"
+    def head(budget) -> str:  # "Budget 9" without a unit, "9 epochs" with one
+        text = budget_text(budget, unit)
+        return text[0].upper() + text[1:]
+
+    items = [f"**{head(first.budget)}:** bracket {b.bracket} starts {first.n} configurations"
              + (f" ({origin})." if origin else ".")]
     for prev, r in zip(b.rounds, b.rounds[1:]):
         last = r is b.rounds[-1] and r.budget == run.max_budget
-        items.append(f"**Budget {fmt.budget(r.budget)}{unit}:** the best {prev.n_advanced} of {prev.n} go on"
+        items.append(f"**{head(r.budget)}:** the best {prev.n_advanced} of {prev.n} go on"
                      + (" to the full budget." if last else "."))
     return items
 
