@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import format as fmt
-from ..options import Choice
+from ..options import Bool, Choice
 from ._base import Chart, Column, Link, Slide, Table, UserText
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, hp_format, table_rows
@@ -56,6 +56,8 @@ OPTIONS = {
                     "reached, or its best one.", default="largest_budget", choices=("largest_budget", "best")),
     "metric": metric_option(),
     "best_by": best_by_option(),
+    "table": Bool(doc="A table under the map listing the brushed configurations (folded until opened). "
+                      "Off when a data panel later in the story receives the brush anyway.", default=True),
 }
 
 PARAM = "brush"
@@ -217,7 +219,8 @@ def build(run, options) -> Slide:
                   links=(Link(param=PARAM, key="config_id", carry=True),), caption=caption,
                   state=f"No brush drawn; colored by {_color_title(color_by, metric)}.")
     title = options.title or f"The configurations on a map ({METHOD_NAMES[used]}): where are the best?"
-    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table),
+    blocks = (UserText(), chart, table) if options.get("table", True) else (UserText(), chart)
+    return Slide(kind=KIND, title=title, blocks=blocks,
                  notes=axes + " " + _notes(used, conditional, len(names)), numbers={KIND: numbers})
 
 
