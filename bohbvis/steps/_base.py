@@ -75,6 +75,9 @@ class Chart:
     caption: str = ""  # markdown, under the chart
     state: str = ""  # static export: what the interactive controls show, e.g. "Showing the mean"
     fragment: bool = False
+    # What the chart shows in words, from the data (what is drawn, the extremes, the trend): the
+    # chart's accessible name in the deck, and a line of the speaker notes.
+    description: str = ""
 
 
 @dataclass(frozen=True)

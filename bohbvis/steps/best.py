@@ -367,7 +367,15 @@ def build(run: Run, options: StepOptions) -> Slide:
         spec = (alt.hconcat(scatter, _ranges_chart(run, top, inc_id), spacing=40)
                 .resolve_legend(color="independent").to_dict())
         caption = " ".join(x for x in (_caption(n, unit), sampled.note, crashed_note(run)) if x)
-        blocks.append(Chart(id=f"s{options.index}-best", spec=spec, caption=caption, state=state))
+        inc = n["incumbent"]
+        ok = run.ok[run.ok[metric.field].notna()]
+        description = (
+            f"Scatter of {len(ok):,} evaluations' {metric.field} by budget, from {metric.fmt(ok[metric.field].min())} "
+            f"to {metric.fmt(ok[metric.field].max())}; the incumbent {inc['sample_id']} "
+            f"({metric.fmt(inc['value'])} at {budget_text(inc['budget'], unit)}) is a diamond. Beside it, where the top "
+            f"{n['n_top']} sit in each of {len(run.space)} hyperparameter ranges.")
+        blocks.append(Chart(id=f"s{options.index}-best", spec=spec, caption=caption, state=state,
+                            description=description))
     else:
         blocks.append(Html(f"<p>{esc(_takeaway(n, metric, unit))}</p>"))
     if len(top):

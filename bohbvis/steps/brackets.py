@@ -249,6 +249,19 @@ def _takeaways(n: dict, metric: Metric) -> dict[str, str]:
     }
 
 
+def _description(n: dict, metric: Metric, rounds: pd.DataFrame) -> str:
+    if not len(rounds):
+        return "No bracket has an evaluation with a value."
+    lo, hi = rounds.loc[rounds["mean"].idxmin()], rounds.loc[rounds["mean"].idxmax()]
+    text = (f"Line chart of the mean {metric.field} per round, one line per bracket ({n['n_brackets']} brackets), "
+            f"from {metric.fmt(lo['mean'])} (bracket {int(lo['bracket'])}, round {int(lo['round'])}) to "
+            f"{metric.fmt(hi['mean'])} (bracket {int(hi['bracket'])}, round {int(hi['round'])})")
+    if n["n_multi_round"]:
+        text += (f"; first rounds average {metric.fmt(n['first_round_mean'])}, last rounds "
+                 f"{metric.fmt(n['last_round_mean'])}")
+    return text + ". Beside it, the evaluations of the picked bracket by budget and sample type."
+
+
 def _takeaway_html(texts: dict[str, str], shown: str) -> str:
     """One <p> per control setting; deck.js shows the one whose data-when matches the chart's
     `agg` param (static export: the initial one)."""
@@ -313,7 +326,7 @@ def build(run: Run, options: StepOptions) -> Slide:
         UserText(),
         Html(_takeaway_html(texts, agg)),
         Chart(id=chart_id, spec=spec, links=(Link(param=PARAM, key="sample_id", carry=True),),
-              caption=" ".join(caption_bits), state=state),
+              caption=" ".join(caption_bits), state=state, description=_description(n, metric, rounds)),
         table,
     )
     if options.title:

@@ -307,7 +307,13 @@ def build(run, options) -> Slide:
         f"Boxes: quartiles and median of {len(ok):,} evaluations; whiskers: within 1.5 box-heights.",
         "Heatmap: Spearman's ρ of the same configurations on two budgets (n = how many)."
         if len(order) >= 2 else "", note, crashed_note(run)) if s)
-    chart = Chart(id=f"s{idx}-budgets", spec=spec, caption=caption,
+    rhos = [p["rho"] for p in pairs if p["rho"] is not None]
+    description = (f"Box plots of {metric.field} per budget, median from {metric.fmt(medians[order[0]])} at budget "
+                   f"{order[0]} to {metric.fmt(medians[order[-1]])} at {order[-1]}" if order else f"No {metric.field} to draw")
+    if rhos:
+        description += (f"; a heatmap of rank agreement between {len(rhos)} budget pairs, Spearman's ρ from "
+                        f"{signed(min(rhos))} to {signed(max(rhos))}")
+    chart = Chart(id=f"s{idx}-budgets", spec=spec, caption=caption, description=description + ".",
                   state=f"Showing {metric.field} per budget and the rank agreement of {n_pairs_ok} budget pair(s).")
 
     notes = (

@@ -228,7 +228,11 @@ def build(run, options) -> Slide:
         "(n on the row). Hover for n and p.",
         "Pairs: once per configuration; Cramér's V for two categorical." if len(charts) > 1 else "",
         crashed_note(run)) if s)
-    chart = Chart(id=chart_id, spec=spec, caption=caption,
+    weakest = computed[-1] if computed else None
+    description = (f"Heatmap of {len(hps)} hyperparameters against {metric.field}"
+                   + (f", strongest {strongest} ({cell_label(main[strongest])}), weakest {weakest} "
+                      f"({cell_label(main[weakest])})" if strongest else "") + ".")
+    chart = Chart(id=chart_id, spec=spec, caption=caption, description=description,
                   state=f"{word} of {len(hps)} hyperparameters against {metric.field}"
                         + (", per budget" if budget_order else "") + ".")
     title = options.title or (f"{strongest} goes most with {metric.field}"

@@ -215,7 +215,11 @@ def build(run, options) -> Slide:
     caption = " ".join(s for s in (
         f"One dot per configuration ({n_configs:,}): {rule_text}; diamonds: the best {k} by the deck's ranking.",
         where, *notes, crashed_note(run)) if s)
-    chart = Chart(id=chart_id, spec=_chart(pts, metric, color_by, used, info).to_dict(),
+    vals = configs[metric.field].dropna()
+    description = (f"Map ({METHOD_NAMES[used]}) of {n_configs:,} configurations, colored by {_color_title(color_by, metric)}"
+                   + (f" from {metric.fmt(vals.min())} to {metric.fmt(vals.max())}" if len(vals) and color_by in ("metric", "accuracy", "loss") else "")
+                   + f"; the best {k} are diamonds. {where}").strip()
+    chart = Chart(id=chart_id, spec=_chart(pts, metric, color_by, used, info).to_dict(), description=description,
                   links=(Link(param=PARAM, key="config_id", carry=True),), caption=caption,
                   state=f"No brush drawn; colored by {_color_title(color_by, metric)}.")
     title = options.title or f"The configurations on a map ({METHOD_NAMES[used]}): where are the best?"

@@ -158,7 +158,8 @@ def build(run, options) -> Slide:
         sampled.note, crashed_note(run)) if s)
     chart = Chart(id=chart_id, spec=spec, links=(Link(param=PARAM, key="sample_id", carry=True),),
                   caption=caption,
-                  state=f"No brush drawn: the bars show the sample types of all {len(pts):,} dots.")
+                  state=f"No brush drawn: the bars show the sample types of all {len(pts):,} dots.",
+                  description=_description(ok, metric, has_acc, numbers))
     columns = base_columns(run, metric)
     table = Table(id=f"{chart_id}-table", columns=columns,
                   rows=table_rows(sampled.frame.assign(**{f: pts[f] for f in brush_fields}), columns,
@@ -166,10 +167,25 @@ def build(run, options) -> Slide:
                   follows=(chart_id,), sort=metric.sort, caption=sampled.note, static_rows=6,
                   empty_text="Drag a box on the scatter to list those evaluations here.")
     mix = ", ".join(f"{fmt.pct(top_shares[t], 0)} {t}" for t in sorted(SAMPLE_TYPE_ORDER, key=lambda t: -top_shares[t]))
-    title = options.title or (f"Best {fmt.pct(TOP_FRACTION, 0)}: {mix}" if top_n
+    # "Top" here is evaluations by the metric, not the deck's ranking of configurations: the title
+    # says so instead of calling them the best.
+    title = options.title or (f"Top {fmt.pct(TOP_FRACTION, 0)} by {metric.field}: {mix}" if top_n
                               else "Loss and accuracy of every evaluation")
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table),
                  notes=" ".join(s for s in (_notes(numbers), scale_note) if s), numbers={KIND: numbers})
+
+
+def _description(ok: pd.DataFrame, metric: Metric, has_acc: bool, n: dict) -> str:
+    if not len(ok):
+        return "An empty scatter: no evaluation returned a loss."
+    loss = f"loss from {fmt.num(ok['loss'].min())} to {fmt.num(ok['loss'].max())}"
+    if has_acc and ok["accuracy"].notna().any():
+        what = (f"Scatter of {n['n']:,} evaluations, {loss} against accuracy from "
+                f"{fmt.pct(ok['accuracy'].min())} to {fmt.pct(ok['accuracy'].max())}")
+    else:
+        what = f"Scatter of {n['n']:,} evaluations, {loss} by budget"
+    return (what + f"; bars: sample types in the brush, now {fmt.pct(n['share_bo'], 0)} BO, "
+            f"{fmt.pct(n['share_random'], 0)} random, {fmt.pct(n['share_promoted'], 0)} promoted.")
 
 
 def _share_bars(pts: pd.DataFrame, overall: dict[str, float], brush):

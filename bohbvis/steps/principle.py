@@ -366,6 +366,17 @@ def _plan_text(run: Run) -> str:
     )
 
 
+def _description(run: Run, shown: list[BracketSummary], feat: BracketSummary | None, n: dict) -> str:
+    text = f"Diagram of {len(shown)} bracket{'s' if len(shown) != 1 else ''}, one bar per round, on the budgets " + \
+        ", ".join(fmt.budget(b) for b in run.budgets)
+    if feat is not None and feat.rounds:
+        text += (f"; bracket {feat.bracket} goes from {feat.rounds[0].n} configurations at budget "
+                 f"{fmt.budget(feat.rounds[0].budget)} to {feat.rounds[-1].n} at {fmt.budget(feat.rounds[-1].budget)}")
+    if n["bo_share_new"] is not None:
+        text += f". Beside it, each bracket's new configurations by origin: {fmt.pct(n['bo_share_new'], 0)} from BO overall"
+    return text + "."
+
+
 def numbers(run: Run, shown: list[BracketSummary]) -> dict:
     new = run.table[run.table["sample_type"] != "promoted"]
     n_bo = int((new["sample_type"] == "BO").sum())
@@ -444,7 +455,8 @@ def build(run: Run, options: StepOptions) -> Slide:
     blocks = [
         UserText(),
         Chart(id=f"s{options.index}-principle", spec=spec, caption=caption,
-              state="Static diagram: hover a bar in the deck for its numbers."),
+              state="Static diagram: hover a bar in the deck for its numbers.",
+              description=_description(run, shown, feat, n)),
     ]
     if feat is not None and run.plan is not None:
         if options.fragments:

@@ -220,7 +220,13 @@ def build(run, options) -> Slide:
         f"{n_unknown} configuration(s) have no first-round evaluation in the data (e.g. a warm start): origin "
         "unknown, counted as 'promoted'." if n_unknown else "",
         crashed_note(run)) if s)
-    chart = Chart(id=f"s{idx}-sampling", spec=spec, caption=caption,
+    first_row = next((r for r in rows if r["n_random"] >= MIN_GROUP and r["n_bo"] >= MIN_GROUP), None)
+    description = (f"Box plots of each pick's first run by budget, BO beside random"
+                   + (f"; at budget {fmt.budget(first_row['budget'])} the medians are {metric.fmt(first_row['median_bo'])} "
+                      f"(BO) and {metric.fmt(first_row['median_random'])} (random)" if first_row else "")
+                   + f". Bars: {n_bo_top} of the top {k} are BO picks, against {fmt.pct(n_bo / n_configs if n_configs else 0, 0)} "
+                     f"of all {n_configs:,} configurations.")
+    chart = Chart(id=f"s{idx}-sampling", spec=spec, caption=caption, description=description,
                   state=f"Showing first runs per budget and the origin of the top {k} configurations.")
     summary = f'<p class="takeaway">{esc(verdict)}</p>'
     notes = ("BOHB proposes some configurations from its model (BO) and the rest at random; each pick is "
