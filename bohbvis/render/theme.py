@@ -235,6 +235,8 @@ def vega_config(v: Mapping[str, str]) -> Mapping[str, Any]:
         "legend": {**text_style, "symbolStrokeWidth": 2, "rowPadding": 6},
         "header": text_style,
         "mark": {"color": v["accent"]},
+        # Rules and ticks (arrows, whiskers, range tracks) in the axis color, visible on either background.
+        "rule": {"color": domain}, "tick": {"color": domain},
         # Vega's default mark text is 11 px: below the deck's floor of 12 px at 1280×720.
         "text": {"color": fg, "font": font, "fontSize": MARK_TEXT_SIZE},
         "range": {"category": categories, "ramp": ramp, "heatmap": ramp, "diverging": diverging},

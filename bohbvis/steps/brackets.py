@@ -240,7 +240,8 @@ def _takeaways(n: dict, metric: Metric) -> dict[str, str]:
     single = (f" The other {n['n_single_round']} ran a single round." if n["n_single_round"] else "")
     word = "highest" if metric.higher_is_better else "lowest"
     return {
-        "mean": (f"The mean {metric.field} of a round rises from {metric.fmt(n['first_round_mean'])} in first rounds to "
+        "mean": (f"The mean {metric.field} of a round {_moves(metric, n['first_round_mean'], n['last_round_mean'])} "
+                 f"from {metric.fmt(n['first_round_mean'])} in first rounds to "
                  f"{metric.fmt(n['last_round_mean'])} in last rounds; it improves in {n['n_rising']} of "
                  f"{n['n_multi_round']} brackets with several rounds.{single}"),
         best: (f"The {word} {metric.field} of a round goes from {metric.fmt(n['first_round_best'])} in first rounds to "
@@ -260,6 +261,13 @@ def _description(n: dict, metric: Metric, rounds: pd.DataFrame) -> str:
         text += (f"; first rounds average {metric.fmt(n['first_round_mean'])}, last rounds "
                  f"{metric.fmt(n['last_round_mean'])}")
     return text + ". Beside it, the evaluations of the picked bracket by budget and sample type."
+
+
+def _moves(metric: Metric, first, last) -> str:
+    """'rises' / 'falls' as the numbers do (a falling loss is the good direction)."""
+    if first is None or last is None or first == last:
+        return "goes"
+    return "rises" if last > first else "falls"
 
 
 def _takeaway_html(texts: dict[str, str], shown: str) -> str:

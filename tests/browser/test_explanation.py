@@ -188,3 +188,43 @@ def test_screenshots_of_every_slide(story, theme, tmp_path, open_deck, artifacts
         deck.page.wait_for_timeout(400)  # the fragments' fade-in
         deck.page.screenshot(path=str(out / f"{story}_{theme}_{i + 1:02d}_{kind}.png"))
     assert deck.errors == []
+
+
+def test_speaker_view_previews_charts_and_fits_the_notes(decks, open_deck):
+    path, _run = decks("advisor", "demo")
+    deck = open_deck(path, 1280, 800, suffix="?speaker=test#/1")
+    page = deck.page
+    # The next slide (the principle diagram) is drawn in the preview, not a grey box.
+    page.wait_for_function("() => document.querySelectorAll('.speaker-next svg .mark-rect path').length > 0")
+    assert page.evaluate("() => document.querySelectorAll('.speaker-next .vega-embed:empty').length") == 0
+    assert page.evaluate("() => Object.keys(window.bohbvis.views).every(id => !id.includes('preview'))")
+    # The notes (the story's and the generated chart description) fit their box: nothing cut off.
+    _go(deck, 3)
+    notes = page.locator(".speaker-notes")
+    assert "Chart:" in notes.inner_text()
+    assert page.evaluate("() => { const n = document.querySelector('.speaker-notes'); return n.scrollHeight <= n.clientHeight + 1; }")
+    assert deck.errors == []
+
+
+def test_controls_and_folded_tables_work_by_keyboard(decks, open_deck):
+    path, _run = decks("advisor", "demo")
+    deck = open_deck(path, 1920, 1080)
+    kinds = _slide_kinds(deck)
+    _go(deck, kinds.index("brackets"))
+    page = deck.page
+    # The radio control grows with the slide (not the browser's fixed 13 px).
+    size = page.evaluate("() => document.querySelector('section.present input[type=radio]').getBoundingClientRect().height")
+    assert size >= 20
+    # Tab reaches the "Show the table" button; Enter opens the table and the chart is re-fitted.
+    page.focus("section.present .table-toggle")
+    height_before = page.evaluate("() => document.querySelector('section.present .vega-embed svg').getBoundingClientRect().height")
+    page.keyboard.press("Enter")
+    deck.ready()
+    assert page.get_attribute("section.present .table-toggle", "aria-expanded") == "true"
+    assert page.is_visible("section.present table.data-table")
+    height_after = page.evaluate("() => document.querySelector('section.present .vega-embed svg').getBoundingClientRect().height")
+    assert height_after < height_before  # the chart made room for the rows
+    # The deck's keys still move on (the button is not a text field).
+    page.keyboard.press("ArrowRight")
+    assert deck.ready().index() == kinds.index("brackets") + 1
+    assert deck.errors == []
