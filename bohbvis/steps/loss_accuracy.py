@@ -28,6 +28,7 @@ from ._base import Chart, Link, Slide, Table, UserText
 from ._metric import metric_for
 from ._rows import base_columns, crashed_note, number, table_rows
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
+from ._units import signed
 from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
 
 KIND = "loss_accuracy"
@@ -235,7 +236,7 @@ def _summary(n: dict, metric) -> str:
 
 def _notes(n: dict) -> str:
     lead = ("Each dot is one evaluation; lower loss usually means higher accuracy"
-            + (f" (here ρ = {n['rho']:.2f})." if n["rho"] is not None else ".")
+            + (f" (here Spearman's ρ = {signed(n['rho'])})." if n["rho"] is not None else ".")
             if n["mode"] == "loss_accuracy" else
             "This run records no accuracy, so each evaluation's loss is drawn against its budget instead.")
     return (lead + " Drag a box over a region: the bars show which sample types are inside, the table lists "
