@@ -142,7 +142,11 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
         value="mean" if agg == "mean" else best_name,
         bind=alt.binding_radio(options=["mean", best_name], name=f"{metric.field} per round: "),
     )
-    pick = alt.selection_point(name=PARAM, fields=["bracket"], on="click", clear="dblclick")
+    # Click a line (double-click clears), or pick it in the dropdown: the keyboard's way in.
+    ids = [int(b) for b in sorted(rounds["bracket"].unique())]
+    pick = alt.selection_point(
+        name=PARAM, fields=["bracket"], on="click", clear="dblclick",
+        bind=alt.binding_select(options=[None, *ids], labels=["all", *(str(i) for i in ids)], name="bracket: "))
     if x_field == "round":
         eta = fmt.budget(run.eta) if run.eta else "η"
         x = alt.X("round:O", title=f"round (each keeps the best 1/{eta} for {eta}× the budget)",

@@ -198,7 +198,7 @@ def _new_configs(run: Run) -> pd.DataFrame:
 
 
 def _detail_height(shown: list[BracketSummary]) -> int:
-    return int(min(260, max(140, 60 * len(shown))))
+    return int(min(300, max(150, 64 * len(shown))))
 
 
 # The variable param the deck sets to the number of fragments shown (deck.js): with
@@ -260,7 +260,7 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
     if len(arrows):
         rule = (
             alt.Chart(arrows)
-            .mark_rule(strokeDash=[4, 3], opacity=0.6)
+            .mark_rule(strokeDash=[4, 3], opacity=0.9)
             .encode(x=alt.X("x:Q", scale=x_scale, axis=x_axis), x2="x2:Q", y=y_bar,
                     tooltip=[alt.Tooltip("text:N", title="promotion"),
                              alt.Tooltip("from_budget:N", title="from budget"),
@@ -272,7 +272,7 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
             .encode(x=alt.X("x2:Q", scale=x_scale, axis=x_axis), y=y_bar)
         )
         if step is not None:
-            rule = rule.encode(opacity=alt.condition(seen, alt.value(0.6), alt.value(0.0)))
+            rule = rule.encode(opacity=alt.condition(seen, alt.value(0.9), alt.value(0.0)))
             head = head.encode(opacity=alt.condition(seen, alt.value(0.7), alt.value(0.0)))
         layers += [rule, head]
     # No view titles: the caption says what each view shows, and every pixel of height a title

@@ -215,6 +215,13 @@ def test_controls_and_folded_tables_work_by_keyboard(decks, open_deck):
     # The radio control grows with the slide (not the browser's fixed 13 px).
     size = page.evaluate("() => document.querySelector('section.present input[type=radio]').getBoundingClientRect().height")
     assert size >= 20
+    # A bracket can be picked without a mouse: the dropdown drives the same selection a click does.
+    view = "window.bohbvis.views[document.querySelector('section.present [data-chart-id]').dataset.chartId]"
+    page.select_option("section.present select", label="4")
+    page.wait_for_function(f"() => {view}.data('bracket_pick_store').length === 1")
+    assert page.evaluate(f"() => {view}.data('bracket_pick_store')[0].values") == [4]
+    page.select_option("section.present select", label="all")
+    page.wait_for_function(f"() => {view}.data('bracket_pick_store').length === 0")
     # Tab reaches the "Show the table" button; Enter opens the table and the chart is re-fitted.
     page.focus("section.present .table-toggle")
     height_before = page.evaluate("() => document.querySelector('section.present .vega-embed svg').getBoundingClientRect().height")
