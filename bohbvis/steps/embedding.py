@@ -213,7 +213,9 @@ def build(run, options) -> Slide:
     # the notes (a paragraph of loadings under a chart is more than a slide should carry).
     axes, where = _summary(numbers, used, load)
     caption = " ".join(s for s in (
-        f"One dot per configuration ({n_configs:,}): {rule_text}; diamonds: the best {k} by the deck's ranking.",
+        f"One dot per configuration ({n_configs:,}"
+        + (f" of {run.n_configs:,}; {run.n_configs - n_configs:,} never returned a result" if run.n_configs > n_configs else "")
+        + f"): {rule_text}; diamonds: the best {k} by the deck's ranking.",
         where, *notes, crashed_note(run)) if s)
     vals = configs[metric.field].dropna()
     description = (f"Map ({METHOD_NAMES[used]}) of {n_configs:,} configurations, colored by {_color_title(color_by, metric)}"
