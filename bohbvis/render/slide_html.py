@@ -166,7 +166,8 @@ def format_cell(x: Any, fmt: str) -> str:
                 raise TypeError
             x = float(x)
         except (TypeError, ValueError):
-            return str(x)  # text in a number column is shown as it is
+            # text in a number column is shown as it is; a yes/no value in words
+            return FILTERS["value"](x) if isinstance(x, bool) else str(x)
     return FILTERS.get(fmt or "value", FILTERS["value"])(x)
 
 

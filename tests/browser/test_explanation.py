@@ -19,7 +19,7 @@ from deck_builders import DATA
 
 pytestmark = pytest.mark.browser
 
-RUNS = ["demo", *sorted(p.name for p in (DATA / "hpbandster").iterdir() if p.is_dir())]
+RUNS = ["demo", "seed", *sorted(p.name for p in (DATA / "hpbandster").iterdir() if p.is_dir())]
 FLOOR_PX = 12.0
 
 # Every SVG text element drawn on the present slide, with its rendered size in CSS px (its font
@@ -41,6 +41,8 @@ SVG_TEXT_SIZES = """() => {
 
 
 def _source(run: str):
+    if run == "seed":
+        return DATA / "seed_sample_rows.csv"  # the seed's own table (CSV)
     return "demo" if run == "demo" else DATA / "hpbandster" / run
 
 
