@@ -166,8 +166,10 @@ def build(run, options) -> Slide:
                   rows=table_rows(sampled.frame.assign(**{f: pts[f] for f in brush_fields}), columns,
                                   extra=brush_fields),
                   follows=(chart_id,), sort=metric.sort, caption=sampled.note, static_rows=6,
-                  empty_text="Drag a box on the scatter to list those evaluations here.")
-    mix = ", ".join(f"{fmt.pct(top_shares[t], 0)} {t}" for t in sorted(SAMPLE_TYPE_ORDER, key=lambda t: -top_shares[t]))
+                  empty_text="Drag a box on the scatter to list those evaluations here.",
+                  collapsed=True)  # the scatter gets the slide; "Show the table" lists the brushed rows
+    # The title names the two largest shares (one line at 1280×720); the caption has all three.
+    mix = ", ".join(f"{fmt.pct(top_shares[t], 0)} {t}" for t in sorted(SAMPLE_TYPE_ORDER, key=lambda t: -top_shares[t])[:2])
     # "Top" here is evaluations by the metric, not the deck's ranking of configurations: the title
     # says so instead of calling them the best.
     title = options.title or (f"Top {fmt.pct(TOP_FRACTION, 0)} by {metric.field}: {mix}" if top_n
@@ -227,7 +229,7 @@ def _summary(n: dict, metric) -> str:
     """The slide's computed sentence (inline Markdown for the chart caption; fixed words only)."""
     if not n["top_n"]:
         return f"No evaluation has a {metric.field}."
-    text = (f"Best {fmt.pct(TOP_FRACTION, 0)} by {metric.field} ({n['top_n']:,} evaluations): "
+    text = (f"Top {fmt.pct(TOP_FRACTION, 0)} of evaluations by {metric.field} ({n['top_n']:,}): "
             f"**{_mix(n, 'top_share_')}**; all {n['n']:,}: {_mix(n, 'share_')}.")
     if n["mode"] == "loss_budget":
         text += " This run records no accuracy, so the dots show loss against budget."
@@ -242,4 +244,4 @@ def _notes(n: dict) -> str:
     return (lead + " Drag a box over a region: the bars show which sample types are inside, the table lists "
             "them, and later slides can highlight them. *Promoted* dots are re-runs, on a larger budget, of "
             "configurations first picked at random or by BO; a larger budget usually scores better, so promoted "
-            f"dots crowd the best region ({fmt.pct(n['top_share_promoted'], 0)} of the best 10% here).")
+            f"dots crowd the best region ({fmt.pct(n['top_share_promoted'], 0)} of the top 10% here).")
