@@ -35,5 +35,11 @@ def print_summary(s: dict) -> None:
         rng = f"[{num(h['lower'])}, {num(h['upper'])}]" if "lower" in h else ", ".join(map(str, h.get("choices", [])))
         hp.add_row(h["name"], h["type"], rng, "yes" if h.get("log") else "")
     c.print(hp)
+    rec = s.get("recovery") or {}
+    if any(v != "recorded in the run's files" for v in rec.values()):
+        rt = Table(title="Recovered (not stored by the tool)", show_header=False)
+        for k in ("brackets", "budgets", "sample_types", "settings"):
+            rt.add_row(k.replace("_", " "), rec.get(k, ""))
+        c.print(rt)
     for d in s["deviations"]:
         c.print(f"[yellow]deviation:[/] {d}", markup=True)

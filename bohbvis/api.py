@@ -8,39 +8,71 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
+from ._output import check_file_target, write_atomic
 from .errors import BohbvisError
-from .load import read_run
+from .load import ReaderOptions, read_run
 from .model.run import Run
 
 DEFAULT_STORY = "advisor"
 
 
-def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None) -> Run:
+def load(data: str | Path | Run | None = None, *, format: str | None = None, metric: str | None = None,
+         options: ReaderOptions | None = None) -> Run:
+    """`options`: what the tool did not store (Optuna's study, --hyperband; Ray's mode, max_t, eta)."""
     if isinstance(data, Run):
         return data
-    return read_run(data, format=format, metric=metric)
+    return read_run(data, format=format, metric=metric, options=options)
 
 
-def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None = None,
-              format: str | None = None, metric: str | None = None, theme: str | None = None):
-    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide."""
+def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mapping[str, Any] | None = None,
+              format: str | None = None, metric: str | None = None, theme: str | None = None,
+              strict: bool = False, allow_empty: bool = False, options: ReaderOptions | None = None):
+    """Validate the story, load its run (`data` overrides the story's `data:`), build every slide.
+
+    `data` may be {name: path or Run} for a story comparing runs (`next-run`).
+    `strict`: every warning about the run is an error. A run with no finished evaluation is an
+    error, unless `allow_empty` (then every slide says why it is empty). `options`: what a reader
+    needs that the tool did not store (Optuna's study, Hyperband settings, Ray's metric …)."""
+    from ._empty import check_not_empty, check_strict, empty_slides, nothing_to_show
     from . import steps
     from .render.deck import Deck
     from .story import load_story
     from .story.assemble import slides_from_story
 
     st = load_story(story or DEFAULT_STORY)
+    if isinstance(data, Mapping) or (st.is_multi_run and data is None):
+        # Several runs (data: {first: …, second: …}): a separate path, so single-run decks are untouched.
+        runs = load_runs(st, format=format, metric=metric, given=data, options=options)
+        run = next(iter(runs.values()))
+        slides = slides_from_story(st, run, steps, runs=runs)
+        return Deck(title=st.title, lang=st.lang, theme=theme or st.theme,
+                    theme_base=st.path.parent if st.path else None, slides=tuple(slides), run=run, story=st)
+    if st.is_multi_run:
+        raise BohbvisError(
+            f"this story compares {len(st.data)} runs ({', '.join(st.data)}); --data gives only one.",
+            file=st.path, key="data",
+            hint="Name the runs in the story's data: {first: runs/a, second: runs/b}, or use a one-run story.")
     if isinstance(data, Run):
         run = data
     else:
         source = data if data is not None else st.data_path()
-        run = read_run(source, format=format, metric=metric or st.metric)
-    slides = slides_from_story(st, run, steps)
+        if data is None and st.path is not None and isinstance(source, Path) and not source.exists():
+            raise BohbvisError(f"no such file or folder: {source}.", file=st.path, key="data",
+                               hint="A relative data: path is relative to the story file; --data overrides it.")
+        run = read_run(source, format=format, metric=metric or st.metric, options=options)
+    if strict:
+        check_strict(run)
+    reason = nothing_to_show(run)
+    if reason is None:
+        slides = slides_from_story(st, run, steps)
+    elif allow_empty:
+        slides = empty_slides(st, reason)
+    else:
+        check_not_empty(run)
     return Deck(
         title=st.title,
         lang=st.lang,
@@ -52,6 +84,41 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | None 
     )
 
 
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def check_html_target(out: str | Path) -> Path:
+    """`build -o` takes an HTML file; a .pdf or .png is what `bohbvis export` writes (refused before any work)."""
+    out = check_file_target(out)  # a folder or a device is named as such, whatever its suffix
+    if out.suffix.lower() not in HTML_SUFFIXES:
+        other = {".pdf": "a PDF", ".png": "a PNG image", ".svg": "an SVG image"}.get(out.suffix.lower())
+        hint = (f"For {other}, run `bohbvis export -o {out}` with the same story and data."
+                if other else "Name the deck like deck.html.")
+        raise BohbvisError(f"the deck is an HTML file, and '{out.name}' is not named like one.", file=out,
+                           key="-o/--output", allowed=".html, .htm", hint=hint)
+    return out
+
+
+def load_runs(story, *, format: str | None = None, metric: str | None = None,
+              given: Mapping[str, Any] | None = None, options: ReaderOptions | None = None) -> dict[str, Run]:
+    """Every run a story names, in its order ({name: Run}); `given` ({name: path or Run}) replaces
+    the story's runs. All load errors are reported at once."""
+    sources = dict(given) if given is not None else story.data_paths()
+    if given is not None and story.is_multi_run and set(given) != set(story.data):
+        raise BohbvisError(f"the story names the runs {', '.join(story.data)}; the data given names "
+                           f"{', '.join(map(str, given)) or 'none'}.", file=story.path, key="data",
+                           hint="Give one run per name the story's steps use.")
+    runs, problems = {}, []
+    for name, source in sources.items():
+        try:
+            runs[name] = load(source, format=format, metric=metric or story.metric, options=options)
+        except BohbvisError as e:
+            problems.extend(p if p.key else dataclasses.replace(p, key=f"data.{name}") for p in e.problems)
+    if problems:
+        raise BohbvisError(*problems)
+    return runs
+
+
 def check_story(story: str | Path, *, data: str | Path | None = None) -> tuple[Any, str | None]:
     """What `bohbvis validate` checks: the story's grammar, its theme, and — when its run can be
     read — every {{ name }} its text quotes (names inside `run.`, `best.` and the steps' numbers
@@ -60,7 +127,6 @@ def check_story(story: str | Path, *, data: str | Path | None = None) -> tuple[A
     from dataclasses import replace as _replace
 
     from . import steps
-    from .errors import Problem
     from .render.theme import load_theme
     from .story import load_story
     from .story.assemble import slides_from_story
@@ -75,14 +141,20 @@ def check_story(story: str | Path, *, data: str | Path | None = None) -> tuple[A
             problems.append(p if p.file else _replace(p, file=str(st.path) if st.path else None, line=line,
                                                       key="theme"))
     checked = None
-    source = data if data is not None else st.data_path()
-    if source == "demo" or Path(source).exists():
-        try:
-            run = read_run(source, metric=st.metric)
-            slides_from_story(st, run, steps)
-            checked = str(source)
-        except BohbvisError as e:
-            problems.extend(e.problems)
+    try:
+        if st.is_multi_run:
+            sources = st.data_paths()
+            if all(src == "demo" or Path(src).exists() for src in sources.values()):
+                runs = load_runs(st)
+                slides_from_story(st, next(iter(runs.values())), steps, runs=runs)
+                checked = ", ".join(str(src) for src in sources.values())
+        else:
+            source = data if data is not None else st.data_path()
+            if source == "demo" or Path(source).exists():
+                slides_from_story(st, read_run(source, metric=st.metric), steps)
+                checked = str(source)
+    except BohbvisError as e:
+        problems.extend(e.problems)
     if problems:
         raise BohbvisError(*problems)
     return st, checked
@@ -100,31 +172,33 @@ def _deck_key_line(path: Path | None, key: str) -> int | None:
     return None
 
 
-def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    """Write next to the target and rename, so a failure never leaves a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_html(deck: Any, out: str | Path) -> Path:
     from .render.html import render_html
 
+    check_html_target(out)
     return write_atomic(out, render_html(deck))
 
 
 def build(story: str | Path | None = None, *, data=None, out: str | Path = "deck.html", **kw) -> Path:
     """Story + run -> one self-contained HTML file."""
-    if Path(out).suffix.lower() not in (".html", ".htm"):
-        raise BohbvisError(f"the deck is an HTML file; '{out}' has another suffix.", key="-o/--output",
-                           allowed=".html (use `bohbvis export` for .pdf and .png)")
+    check_html_target(out)
     return write_html(make_deck(story, data=data, **kw), out)
+
+
+def advise(data: str | Path | Run | None = None, *, by: str | None = None, top: int | None = None,
+           format: str | None = None, metric: str | None = None):
+    """Advice for the next run (bohbvis.analysis.advice.Advice): `.to_json()` is ConfigSpace JSON."""
+    from .analysis.advice import advise as _advise
+
+    return _advise(load(data, format=format, metric=metric), by=by, k=top)
+
+
+def write_advice(advice, out: str | Path) -> Path:
+    """The advised space as ConfigSpace JSON (.json) or YAML (.yaml/.yml), written atomically."""
+    suffix = Path(out).suffix.lower()
+    if suffix == ".json":
+        return write_atomic(out, advice.to_json())
+    if suffix in (".yaml", ".yml"):
+        return write_atomic(out, advice.to_yaml())
+    raise BohbvisError(f"the advised space is written as JSON or YAML; '{out}' has another suffix.",
+                       key="-o/--output", allowed=".json (ConfigSpace JSON), .yaml or .yml")

@@ -18,6 +18,13 @@ Regenerate with::
     pip install hpbandster scikit-learn
     python scripts/make_demo_run.py --out bohbvis/load/demo_run
 
+The second shipped run (``demo-next``) searches the space ``bohbvis advise`` advised after the first,
+with its own seed::
+
+    bohbvis advise demo -o /tmp/next-space.json
+    python scripts/make_demo_run.py --configspace /tmp/next-space.json --seed 2025 \
+        --out bohbvis/load/demo_run_next
+
 All sampling is seeded (numpy's global RNG, used by BOHB's KDE sampler; the
 ConfigSpace RNG; the data split; the MLP initialisation, which is derived from
 the config and the budget).  With the default single worker the sequence of
@@ -388,7 +395,14 @@ def main(argv=None):
     parser.add_argument("--n-iterations", type=int, default=N_ITERATIONS)
     parser.add_argument("--workers", type=int, default=1,
                         help="in-process worker threads (>1 makes the order non-deterministic)")
-    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--seed", type=int, default=SEED,
+                        help="seeds BOHB's sampling (the data split stays the same: one task for every run)")
+    parser.add_argument("--configspace", default=None,
+                        help="search in this ConfigSpace JSON instead (e.g. `bohbvis advise demo -o space.json`); "
+                             "its `bohbvis.budget` entry, when present, sets the budgets")
+    parser.add_argument("--min-budget", type=float, default=None)
+    parser.add_argument("--max-budget", type=float, default=None)
+    parser.add_argument("--eta", type=float, default=None)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
 
@@ -398,11 +412,22 @@ def main(argv=None):
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
 
-    cs = make_configspace(args.seed)
+    budget = {}
+    if args.configspace:
+        with open(args.configspace) as fh:
+            doc = json.load(fh)
+        budget = (doc.get("bohbvis") or {}).get("budget") or {}
+        cs = cs_json.read(json.dumps(doc))
+        cs.seed(args.seed)
+    else:
+        cs = make_configspace(args.seed)
+    eta = args.eta or budget.get("eta") or ETA
+    min_budget = args.min_budget or budget.get("min_budget") or MIN_BUDGET
+    max_budget = args.max_budget or budget.get("max_budget") or MAX_BUDGET
     with open(os.path.join(out, "configspace.json"), "w") as fh:
         fh.write(cs_json.write(cs))
         fh.write("\n")
-    data = load_data(args.seed)
+    data = load_data(SEED)  # the same task (split) whatever --seed says
 
     run_id = "bohbvis_demo"
     ns = hpns.NameServer(run_id=run_id, host="127.0.0.1", port=0)  # port 0: a free port
@@ -415,8 +440,8 @@ def main(argv=None):
         workers.append(w)
 
     result_logger = hpres.json_result_logger(directory=out, overwrite=True)
-    bohb = BOHB(configspace=cs, run_id=run_id, eta=ETA,
-                min_budget=MIN_BUDGET, max_budget=MAX_BUDGET,
+    bohb = BOHB(configspace=cs, run_id=run_id, eta=eta,
+                min_budget=min_budget, max_budget=max_budget,
                 nameserver=ns_host, nameserver_port=ns_port, host="127.0.0.1",
                 result_logger=result_logger, ping_interval=10)
     t0 = time.time()

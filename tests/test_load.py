@@ -196,8 +196,12 @@ def test_all_nan_run_is_an_error(tmp_path):
     d.mkdir()
     (d / "configs.json").write_text('[[0, 0, 0], {"x": 1.0}, {"model_based_pick": false}]\n')
     (d / "results.json").write_text('[[0, 0, 0], 1.0, {}, {"loss": NaN, "info": {}}, null]\n')
-    with pytest.raises(BohbvisError, match="no evaluation with a finite loss"):
-        read_run(d)
+    run = read_run(d)  # the run loads (inspect can show it); a deck of it is refused
+    assert run.n_crashed == 1 and run.first_error == "results.json:1: the loss is NaN or infinite"
+    from bohbvis import api
+
+    with pytest.raises(BohbvisError, match="all 1 evaluations crashed|its one evaluation crashed"):
+        api.make_deck(data=run)
 
 
 def test_seed_table_display_headers():

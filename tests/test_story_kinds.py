@@ -169,7 +169,9 @@ def test_chart_snapshot():
         ({"x": "budget", "tooltip": ["los"]}, "tooltip[0]", "no column 'los'"),
         ({"x": "budget", "where": {"budget": 5}}, "where.budget", "no evaluation has budget = 5"),
         ({"x": "budget:O", "y": "count()", "brush": True}, "brush", "brush needs"),
-        ({"x": "budget:Q:Q"}, "x", "cannot read"),
+        # Names may hold colons (auto-sklearn's classifier:max_depth): this is column "budget:Q".
+        ({"x": "budget:Q:Q"}, "x", "no column 'budget:Q'"),
+        ({"x": "sum(loss):W"}, "x", "cannot read"),
         ({}, "x", "needs x or y"),
         ({"x": "budget", "where": {"status": {"a": 1}}}, "where.status", "a value or a list"),
     ],

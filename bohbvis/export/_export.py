@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .._output import check_folder_target
 from ..errors import BohbvisError
 from . import _measure, _pages, charts, fonts
 from ._progress import Progress
@@ -19,6 +20,8 @@ from ._target import numbered_pattern, publish_files, resolve_target, write_file
 def run_export(deck: Any, output: str | Path, *, scale: float = 1.0, notes: bool = False,
                charts_dir: str | Path | None = None, progress: bool = False) -> Path:
     target = resolve_target(output)  # a wrong suffix fails before any work
+    if charts_dir is not None:
+        check_folder_target(Path(charts_dir), key="--charts")
     if not (0 < float(scale) <= 16):
         raise BohbvisError(f"--scale must be above 0 and at most 16, not {scale}.", key="--scale",
                            allowed="e.g. 1 (1280×720 px) or 2 (2560×1440 px)")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from .._output import _umask, check_file_target, check_folder_target, file_mode, write_atomic
 from ..errors import BohbvisError
 
 ALLOWED = ".pdf (one vector PDF), .png (numbered PNGs: slide.png -> slide-01.png, …), or a folder (slides/ -> slides/slide-01.png, …)"
@@ -37,11 +38,12 @@ def resolve_target(output: str | Path) -> Target:
     path = Path(output)
     suffix = path.suffix.lower()
     if text.endswith(("/", os.sep)) or path.is_dir() or (not suffix and not path.exists()):
-        return Target("png", path)
+        return Target("png", check_folder_target(path))
     if suffix == ".pdf":
-        return Target("pdf", path)
+        return Target("pdf", check_file_target(path))
     if suffix == ".png":
-        return Target("png", path.parent, stem=path.stem or DEFAULT_STEM)
+        check_file_target(path.parent / f"{path.stem or DEFAULT_STEM}-01.png")
+        return Target("png", check_folder_target(path.parent), stem=path.stem or DEFAULT_STEM)
     raise BohbvisError(
         f"cannot tell which format to export from '{output}' (suffix '{path.suffix}').",
         key="-o/--output",
@@ -50,25 +52,9 @@ def resolve_target(output: str | Path) -> Target:
     )
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_file_atomic(path: Path, data: bytes) -> Path:
-    """Write next to the target and rename (same folder, so the rename is atomic)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write next to the target and rename (bohbvis._output: regular files only, the usual mode)."""
+    return write_atomic(path, data)
 
 
 def publish_files(folder: Path, files: Mapping[str, bytes], stale: re.Pattern[str] | None = None) -> list[Path]:
@@ -79,12 +65,19 @@ def publish_files(folder: Path, files: Mapping[str, bytes], stale: re.Pattern[st
     matching `stale` that this export did not write (slide-12.png from an earlier, longer
     deck) are removed, so the folder shows exactly this deck.
     """
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name or 'export'}.", dir=folder.parent))
+    check_folder_target(folder)
+    for name in files:
+        check_file_target(folder / name)  # a folder or a device named like a page is not replaced
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name or 'export'}.", dir=folder.parent))
+    except OSError as e:
+        raise BohbvisError(f"cannot write the folder ({e.strerror or e}).", file=folder, key="-o/--output") from None
     try:
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; it may become the folder
         for name, data in files.items():
             (staging / name).write_bytes(data)
+            os.chmod(staging / name, file_mode())
         if not folder.exists():
             os.replace(staging, folder)
         else:
@@ -94,6 +87,8 @@ def publish_files(folder: Path, files: Mapping[str, bytes], stale: re.Pattern[st
                 for old in folder.iterdir():
                     if old.name not in files and stale.fullmatch(old.name) and old.is_file():
                         old.unlink()
+    except OSError as e:
+        raise BohbvisError(f"cannot write the folder ({e.strerror or e}).", file=folder, key="-o/--output") from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

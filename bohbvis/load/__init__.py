@@ -11,18 +11,34 @@ from pathlib import Path
 
 from ..errors import BohbvisError, did_you_mean
 from ..model.run import Run
-from . import hpbandster, seed_csv, tidy
+from . import hpbandster, optuna, ray_tune, seed_csv, smac3, tidy
+from .options import ReaderOptions
 
-READERS = {m.NAME: m for m in (hpbandster, seed_csv, tidy)}
+READERS = {m.NAME: m for m in (hpbandster, seed_csv, tidy, optuna, smac3, ray_tune)}
 DEMO = "demo"
 
 
-def demo_path() -> Path:
+# Runs shipped inside the package (scripts/make_demo_run.py): a name -> its folder. `demo-next` is
+# the run made with the advice of `demo` (bohbvis advise demo), for the `next-run` story.
+SHIPPED = {DEMO: "demo_run", "demo-next": "demo_run_next"}
+
+
+def demo_path(name: str = DEMO) -> Path:
     """The shipped demo run: a real BOHB run (scripts/make_demo_run.py) inside the package."""
-    return Path(__file__).parent / "demo_run"
+    return Path(__file__).parent / SHIPPED[name]
+
+
+def is_shipped_run(name) -> bool:
+    return str(name) in SHIPPED
 
 
 def detect_format(path: Path) -> str:
+    if optuna.sniff(path):
+        return optuna.NAME
+    if smac3.sniff(path):
+        return smac3.NAME
+    if ray_tune.sniff(path):
+        return ray_tune.NAME
     if path.is_dir() or path.name in ("results.json", "configs.json"):
         if hpbandster.sniff(path):
             return hpbandster.NAME
@@ -51,11 +67,20 @@ def detect_format(path: Path) -> str:
     )
 
 
-def read_run(path: str | Path | None = None, *, format: str | None = None, metric: str | None = None) -> Run:
-    """Load a run. `None` or "demo" is the shipped demo run."""
-    if path is None or str(path) == DEMO:
-        path = demo_path()
+def read_run(path: str | Path | None = None, *, format: str | None = None, metric: str | None = None,
+             options: ReaderOptions | None = None) -> Run:
+    """Load a run. `None`, "demo" or "demo-next" is a shipped demo run; a database URL is an Optuna
+    storage. `options` are what a tool does not store (Optuna's study and pruner settings, Ray's scheduler)."""
+    options = options or ReaderOptions()
+    if path is None or is_shipped_run(path):
+        path = demo_path(DEMO if path is None else str(path))
         format = format or hpbandster.NAME
+    if isinstance(path, str) and optuna.is_url(path):
+        if format not in (None, optuna.NAME):
+            raise BohbvisError(f"'{path}' is a database URL, which only the optuna reader reads.", key="--format",
+                               allowed=optuna.NAME)
+        options.check_for(optuna.NAME, optuna.OPTIONS)
+        return optuna.read(path, metric=metric, options=options)
     path = Path(path)
     if not path.exists():
         raise BohbvisError("no such file or folder.", file=path)
@@ -64,7 +89,12 @@ def read_run(path: str | Path | None = None, *, format: str | None = None, metri
     if format not in READERS:
         raise BohbvisError(f"unknown format '{format}'.", key="--format", allowed=", ".join(READERS),
                            hint=did_you_mean(format, READERS))
-    return READERS[format].read(path, metric=metric)
+    reader = READERS[format]
+    accepted = getattr(reader, "OPTIONS", ())
+    options.check_for(format, accepted)
+    if accepted:
+        return reader.read(path, metric=metric, options=options)
+    return reader.read(path, metric=metric)
 
 
-__all__ = ["READERS", "read_run", "demo_path", "detect_format"]
+__all__ = ["READERS", "SHIPPED", "ReaderOptions", "read_run", "demo_path", "detect_format", "is_shipped_run"]

@@ -67,3 +67,81 @@ def accuracy_getter(
     # Accuracy in percent (0..100) is normalised to a fraction, as the deck formats it.
     scale = 100.0 if max(finite) > 1.0 and max(finite) <= 100.0 else 1.0
     return (lambda i: get(i) / scale), metric
+
+
+class InfoColumns:
+    """hpbandster's `info` of every result, kept as one float column per numeric top-level key
+    (8 bytes a value) instead of a dict per result: a million results fit in tens of MB.
+
+    Whole infos are kept only when the metric needs them (a dotted path into nested dicts)."""
+
+    def __init__(self, metric: str | None) -> None:
+        from array import array
+
+        self._array = array
+        self.n = 0
+        self.columns: dict[str, Any] = {}
+        self.bare = array("d")  # info given as a bare number
+        keep_whole = metric is not None and metric != "info" and "." in metric
+        self.whole: list | None = [] if keep_whole else None
+
+    def add(self, info: Any) -> None:
+        if self.whole is not None:
+            self.whole.append(info)
+        self.bare.append(_as_float(info))
+        if isinstance(info, dict):
+            for key, value in info.items():
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    col = self.columns.get(key)
+                    if col is None:
+                        col = self.columns[key] = self._array("d", [math.nan]) * self.n
+                    elif len(col) < self.n:
+                        col.extend([math.nan] * (self.n - len(col)))
+                    col.append(_as_float(value))
+        self.n += 1
+
+    def _column(self, key: str):
+        col = self.columns[key]
+        if len(col) < self.n:
+            col.extend([math.nan] * (self.n - len(col)))
+        return col
+
+    def accuracy(self, metric: str | None, *, file) -> tuple[Any, str | None]:
+        """(accuracy per result in 0..1, NaN where absent; the metric used or None) — the same
+        rules as `accuracy_getter`."""
+        import numpy as np
+
+        keys = sorted(str(k) for k in self.columns)
+        if metric is None:
+            metric = choose_key(keys)
+            if metric is None:
+                return np.full(self.n, np.nan), None
+        if metric == "info":
+            values = np.frombuffer(self.bare, dtype="float64").copy() if self.n else np.array([], dtype="float64")
+        elif metric in self.columns:  # a top-level key (even one with a dot in it)
+            values = np.frombuffer(self._column(metric), dtype="float64").copy()
+        elif self.whole is not None:
+            values = np.array([_number(_dig(i, metric)) for i in self.whole], dtype="float64")
+        else:
+            values = np.full(self.n, np.nan)
+        values[~np.isfinite(values)] = np.nan
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            allowed = ", ".join(["info (a bare number)"] + keys) if keys else "info (a bare number)"
+            raise BohbvisError(
+                f"metric '{metric}' is not a number in any result's info.", file=file,
+                key="--metric", allowed=allowed,
+            )
+        # Accuracy in percent (0..100) is normalised to a fraction, as the deck formats it.
+        if finite.max() > 1.0 and finite.max() <= 100.0:
+            values = values / 100.0
+        return values, metric
+
+
+def _as_float(v: Any) -> float:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        try:
+            return float(v)
+        except OverflowError:
+            return math.nan
+    return math.nan

@@ -29,6 +29,9 @@ def sniff_header(columns: list[str]) -> bool:
 
 def read(path: Path, metric: str | None = None) -> Run:
     meta: dict = {}
+    if path.is_dir():
+        raise BohbvisError("is a folder; the tidy format is one .csv or .parquet file.", file=path, key="--format",
+                           hint="Give the table's file, or leave --format out to let bohbvis tell the format.")
     if path.suffix.lower() == ".parquet":
         try:
             import pyarrow.parquet as pq
@@ -78,13 +81,21 @@ def read(path: Path, metric: str | None = None) -> Run:
 
 def write(run: Run, path: Path) -> None:
     """Save the run's tidy table; the format comes from the suffix (.csv or .parquet)."""
+    from .._output import atomic_path
+
+    path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        run.table.to_csv(path, index=False)
-        return
-    if suffix != ".parquet":
+    if suffix not in (".csv", ".parquet"):
         raise BohbvisError(f"cannot write a run as '{suffix or path.name}'.", file=path,
                            allowed=".csv, .parquet")
+    with atomic_path(path) as tmp:  # a failure never leaves half a table; only regular files are replaced
+        if suffix == ".csv":
+            run.table.to_csv(tmp, index=False)
+        else:
+            _write_parquet(run, tmp)
+
+
+def _write_parquet(run: Run, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .hyperband import HyperbandPlan, close, infer_eta, plan
+from .recovery import Recovery
 from .run import COLUMNS, BracketSummary, RoundSummary, Run
 from .space import Hyperparameter
 
@@ -25,7 +26,12 @@ def assemble(
     metric: str | None,
     warnings: list[str] | tuple[str, ...] = (),
     eta: float | None = None,
+    first_error: str | None = None,
+    recovery: Recovery | None = None,
+    notes: list[str] | tuple[str, ...] = (),
 ) -> Run:
+    """`recovery` says how the reader recovered brackets/budgets the tool did not store; `notes`
+    are reader-specific deviations from Hyperband (listed before the ones computed here)."""
     t = raw.copy()
     budgets = sorted(float(b) for b in t["budget"].unique())
     ladder_index = {b: i for i, b in enumerate(budgets)}
@@ -66,7 +72,7 @@ def assemble(
 
     the_plan = plan(budgets[0], budgets[-1], eta) if eta and eta > 1 and len(budgets) > 1 else None
     brackets = _bracket_summaries(t, budgets, the_plan)
-    deviations = _deviations(t, budgets, the_plan, brackets)
+    deviations = list(notes) + _deviations(t, budgets, the_plan, brackets)
     return Run(
         table=t,
         space=space,
@@ -79,6 +85,8 @@ def assemble(
         format=format,
         metric=metric,
         warnings=tuple(warnings),
+        first_error=first_error,
+        recovery=recovery or Recovery(),
     )
 
 

@@ -9,6 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from .hyperband import HyperbandPlan, PlannedBracket
+from .recovery import Recovery
 from .space import Hyperparameter
 
 SAMPLE_TYPES = ("random", "BO", "promoted")
@@ -72,6 +73,10 @@ class Run:
     format: str
     metric: str | None  # where accuracy came from (e.g. the info key), None when the run has none
     warnings: tuple[str, ...] = field(default=())
+    # The first crashed evaluation's error, as "<file>:<line>: <last line of its exception>", when
+    # the reader saw one: what a run with nothing to show is explained by.
+    first_error: str | None = None
+    recovery: Recovery = field(default_factory=Recovery)  # how brackets/budgets were recovered
 
     # --- plain facts -------------------------------------------------------------------------
     @property

@@ -75,13 +75,18 @@ def _fmt(x: float | None) -> str:
 def read_configspace(path: Path) -> tuple[Hyperparameter, ...]:
     """Parse ConfigSpace's JSON (format 0.2–0.4); conditions mark children as conditional."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > 50_000_000:
+            raise BohbvisError(f"is {path.stat().st_size:,} bytes; a configspace.json is at most 50 MB.", file=path)
+        text = path.read_text(encoding="utf-8-sig")
+        doc = json.loads(text)
     except (OSError, UnicodeDecodeError) as e:
         raise BohbvisError(f"cannot read the file ({e}).", file=path) from None
     except json.JSONDecodeError as e:
         raise BohbvisError(
             f"not valid JSON ({e.msg}).", file=path, line=e.lineno, column=e.colno
         ) from None
+    except (ValueError, RecursionError) as e:  # a 5,000-digit number, nesting deeper than Python's stack
+        raise BohbvisError(f"cannot read the JSON ({str(e).splitlines()[0][:120]}).", file=path) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("hyperparameters"), list):
         raise BohbvisError(
             "expected a ConfigSpace JSON object with a 'hyperparameters' list.", file=path
@@ -92,6 +97,7 @@ def read_configspace(path: Path) -> tuple[Hyperparameter, ...]:
             conditions[c["child"]] = _condition_text(c)
     out = []
     for i, hp in enumerate(doc["hyperparameters"]):
+        _check_cs_hyperparameter(hp, i, path, text)
         kind = _CS_TYPES.get(str(hp.get("type")))
         if kind is None or "name" not in hp:
             raise BohbvisError(
@@ -120,6 +126,36 @@ def read_configspace(path: Path) -> tuple[Hyperparameter, ...]:
             )
         )
     return tuple(out)
+
+
+def _check_cs_hyperparameter(hp: Any, i: int, path: Path, text: str) -> None:
+    """One clear error for a hyperparameter entry of the wrong shape (ConfigSpace writes numbers
+    as numbers and choices as lists): its key, and the line its name is on."""
+    key = f"hyperparameters[{i}]"
+    if not isinstance(hp, dict):
+        raise BohbvisError(f"is {type(hp).__name__} {json.dumps(hp)[:60]}, not an object.", file=path, key=key,
+                           allowed='an object like {"name": "lr", "type": "uniform_float", "lower": 0.001, "upper": 1}')
+    line = None
+    if isinstance(hp.get("name"), str):
+        quoted = json.dumps(hp["name"], ensure_ascii=False)
+        line = next((n for n, t in enumerate(text.splitlines(), 1) if quoted in t or json.dumps(hp["name"]) in t), None)
+    if not isinstance(hp.get("name"), str) or not hp["name"]:
+        raise BohbvisError(f"'name' is {hp.get('name')!r}, not a name.", file=path, line=line, key=f"{key}.name",
+                           allowed="a non-empty string")
+    for bound in ("lower", "upper"):
+        v = hp.get(bound)
+        if v is not None and (not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v)):
+            raise BohbvisError(f"'{bound}' is {v!r}; a bound must be a finite number.", file=path, line=line,
+                               key=f"{key}.{bound}", allowed="a JSON number like 0.001 (not in quotes)")
+    for seq in ("choices", "sequence"):
+        if seq in hp and not isinstance(hp[seq], list):
+            raise BohbvisError(f"'{seq}' is {type(hp[seq]).__name__} {json.dumps(hp[seq])[:60]}, not a list.",
+                               file=path, line=line, key=f"{key}.{seq}", allowed='a JSON list like ["adam", "sgd"]')
+        if isinstance(hp.get(seq), list) and any(isinstance(c, (dict, list)) for c in hp[seq]):
+            raise BohbvisError(f"'{seq}' holds a list or object; choices are single values.", file=path,
+                               line=line, key=f"{key}.{seq}", allowed="numbers, text, true/false")
+    if "log" in hp and not isinstance(hp["log"], bool) and hp["log"] is not None:
+        raise BohbvisError(f"'log' is {hp['log']!r}.", file=path, line=line, key=f"{key}.log", allowed="true, false")
 
 
 # ConfigSpace's condition types in words (a slide says "when optimizer is sgd or rms", never

@@ -82,5 +82,8 @@ def summary(run: Run) -> dict[str, Any]:
         "best": best_dict(run),
         "hyperparameters": [hp.to_dict() for hp in run.space],
         "deviations": list(run.deviations),
+        # How brackets, budgets, sample types and Hyperband's settings were recovered (the same
+        # keys for every format; "recorded in the run's files" where the tool stores them).
+        "recovery": run.recovery.to_dict(),
         "warnings": list(run.warnings),
     }

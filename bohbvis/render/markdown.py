@@ -14,6 +14,11 @@ from markdown_it.token import Token
 from ..steps._html import esc
 
 
+# Links that mean the same wherever the deck is: the web, mail, and places inside the deck.
+# (markdown-it already drops javascript:, vbscript:, file: and data: links: they show as text.)
+LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
@@ -31,6 +36,11 @@ def _parser() -> MarkdownIt:
         # Outside links open in a new tab so the presenter never loses the deck.
         token = tokens[idx]
         href = str(token.attrGet("href") or "")
+        if not href.lower().startswith(LINK_SCHEMES):
+            # A relative link has no fixed target: in the PDF it would become file:///<the author's
+            # folders>/…, and a deck moves. It is shown as text (its target in the tooltip).
+            token.meta["omitted"] = True
+            return f'<span class="link-omitted" title="{esc("not a link in the deck: " + href)}">'
         if href.startswith(("http://", "https://")):
             token.attrSet("target", "_blank")
             token.attrSet("rel", "noopener noreferrer")
@@ -38,8 +48,15 @@ def _parser() -> MarkdownIt:
             return default_link_open(tokens, idx, options, env)
         return renderer.renderToken(tokens, idx, options, env)
 
+    def link_close(renderer, tokens, idx, options, env):
+        opener = next((t for t in reversed(tokens[:idx]) if t.type == "link_open" and t.level == tokens[idx].level), None)
+        if opener is not None and opener.meta.get("omitted"):
+            return "</span>"
+        return renderer.renderToken(tokens, idx, options, env)
+
     md.add_render_rule("image", image)
     md.add_render_rule("link_open", link_open)
+    md.add_render_rule("link_close", link_close)
     return md
 
 

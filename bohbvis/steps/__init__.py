@@ -27,6 +27,8 @@ KINDS: tuple[str, ...] = (
     "budgets",
     "sampling",
     "table",
+    "next_experiment",
+    "compare",
     "glossary",
 )
 

@@ -79,6 +79,37 @@ class Chart:
     # chart's accessible name in the deck, and a line of the speaker notes.
     description: str = ""
 
+    def __post_init__(self) -> None:
+        # Vega-Lite copies data values into expressions (custom sort orders, filters), and Vega's
+        # expression parser rejects U+2028/U+2029 inside a string ("Unexpected token ILLEGAL"):
+        # a name holding one would break the whole chart, so they show as a space instead.
+        object.__setattr__(self, "spec", _without_line_separators(self.spec))
+
+
+_LINE_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " "})
+
+
+def _has_line_separator(node: Any) -> bool:
+    if isinstance(node, str):
+        return "\u2028" in node or "\u2029" in node
+    if isinstance(node, Mapping):
+        return any(_has_line_separator(k) or _has_line_separator(v) for k, v in node.items())
+    if isinstance(node, (list, tuple)):
+        return any(_has_line_separator(v) for v in node)
+    return False
+
+
+def _without_line_separators(node: Any) -> Any:
+    if not _has_line_separator(node):
+        return node  # the usual case: the spec is kept as it is (no copy)
+    if isinstance(node, str):
+        return node.translate(_LINE_SEPARATORS)
+    if isinstance(node, Mapping):
+        return {_without_line_separators(k): _without_line_separators(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [_without_line_separators(v) for v in node]
+    return node
+
 
 @dataclass(frozen=True)
 class Column:

@@ -93,15 +93,16 @@ def _range_frames(run: Run, top: pd.DataFrame, incumbent_id: str | None):
     names = [hp.name for hp in run.space]
     dots, ends, ticks, inactive = [], [], [], []
     for hp in run.space:
-        for row in top.itertuples(index=False):
-            v = getattr(row, hp.column)
+        # Rows as dicts, never itertuples(): a user's name ("classifier:max_depth") is no identifier.
+        for row in top.to_dict("records"):
+            v = row[hp.column]
             p = position(hp, v)
             if p is None:
-                if row.sample_id == incumbent_id:  # a conditional hyperparameter it does not use
+                if row["sample_id"] == incumbent_id:  # a conditional hyperparameter it does not use
                     inactive.append({"hp": hp.name, "value": "– (inactive)"})
                 continue
-            dots.append({"hp": hp.name, "pos": p, "value": fmt.value(plain(v)), "sample_id": row.sample_id,
-                         "rank": number(row.rank), "incumbent": row.sample_id == incumbent_id})
+            dots.append({"hp": hp.name, "pos": p, "value": fmt.value(plain(v)), "sample_id": row["sample_id"],
+                         "rank": number(row["rank"]), "incumbent": row["sample_id"] == incumbent_id})
         if hp.is_numeric:
             scale = " (log)" if hp.log else ""
             ends.append({"hp": hp.name, "pos": 0.0, "text": _short(hp.lower), "align": "right"})
@@ -262,9 +263,9 @@ def numbers(run: Run, metric: Metric, rule: BestRule, k: int, top: pd.DataFrame,
         "max_budget": number(max_budget),
         "n_at_max_budget": int((ok["budget"] == max_budget).sum()) if max_budget is not None else 0,
         "incumbent": inc,
-        "top": [{"rank": int(r.rank), "sample_id": str(r.sample_id), "config_id": str(r.config_id),
-                 "value": number(getattr(r, metric.field)), "origin": str(r.origin)}
-                for r in top.itertuples(index=False)],
+        "top": [{"rank": int(r["rank"]), "sample_id": str(r["sample_id"]), "config_id": str(r["config_id"]),
+                 "value": number(r[metric.field]), "origin": str(r["origin"])}
+                for r in top.to_dict("records")],
         "top_origin_counts": {t: int(counts.get(t, 0)) for t in ("random", "BO", "unknown")},
         "top_bo_share": float(counts.get("BO", 0)) / len(top) if len(top) else None,
         "incumbent_is_top": True,  # one ranking: its first row is the incumbent

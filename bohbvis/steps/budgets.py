@@ -25,6 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..analysis import budgets as analysis_budgets
 from ..model import format as fmt
 from ..options import Bool
 from ._base import Chart, Html, Slide, UserText
@@ -41,8 +42,7 @@ OPTIONS = {
     "points": Bool(doc="Draw each evaluation as a dot beside its budget's box.", default=True),
 }
 
-# Below this many shared configurations a rank correlation says nothing: the slide says so instead.
-MIN_PAIR = 3
+MIN_PAIR = analysis_budgets.MIN_PAIR
 
 
 # --- box-plot statistics, shared with `sampling` ---------------------------------------------
@@ -138,41 +138,11 @@ def budget_labels(budgets) -> tuple[list[str], dict[float, str]]:
 
 
 def budget_pairs(ok: pd.DataFrame, metric: Metric) -> list[dict]:
-    """For each budget pair, the configurations evaluated on both: n, Spearman ρ of their metric,
-    and whether the best at the lower budget is also the best at the higher one."""
-    from scipy.stats import spearmanr
-
-    wide = ok.groupby(["config_id", "budget"])[metric.field].mean().unstack("budget")
-    budgets = sorted(float(b) for b in wide.columns)
-    out = []
-    for i, low in enumerate(budgets):
-        for high in budgets[i + 1:]:
-            both = wide[[low, high]].dropna()
-            n = len(both)
-            rho = None
-            if n >= MIN_PAIR and both[low].nunique() > 1 and both[high].nunique() > 1:
-                rho = float(spearmanr(both[low], both[high]).statistic)
-            winner_rank = None
-            if n:
-                # The best at the low budget (ties: the first config id), then its rank on `high`.
-                sign = -1 if metric.higher_is_better else 1
-                best_low = (both[low] * sign).sort_index().idxmin()
-                rank_high = (both[high] * sign).rank(method="min")
-                winner_rank = int(rank_high[best_low])
-            out.append({"low": low, "high": high, "n": n, "rho": rho,
-                        "same_winner": None if winner_rank is None else winner_rank == 1,
-                        "winner_rank": winner_rank,
-                        "median_low": float(both[low].median()) if n else None,
-                        "median_high": float(both[high].median()) if n else None,
-                        "spread_high": float(both[high].quantile(0.75) - both[high].quantile(0.25)) if n else None})
-    return out
+    """For each budget pair, the configurations evaluated on both (bohbvis.analysis.budgets)."""
+    return analysis_budgets.budget_pairs(ok, metric.field, metric.higher_is_better)
 
 
-def verdict_pair(pairs: list[dict], max_budget: float) -> dict | None:
-    """The pair that answers "could the maximum budget have been lower?": the largest budget
-    against the highest lower budget sharing enough configurations with it."""
-    cands = [p for p in pairs if p["high"] == max_budget and p["rho"] is not None]
-    return max(cands, key=lambda p: p["low"]) if cands else None
+verdict_pair = analysis_budgets.verdict_pair
 
 
 def _agreement(rho: float) -> str:

@@ -25,6 +25,7 @@ Numbers (`chart.<name>`): n_rows (rows drawn), n_total (rows after `where`), sam
 from __future__ import annotations
 
 import copy
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -114,10 +115,33 @@ def _shorthands(v) -> list[tuple[str, str]]:
     return out
 
 
+_TYPES = {"Q": "quantitative", "O": "ordinal", "N": "nominal", "T": "temporal", "G": "geojson"}
+
+
 def _parse(text: str, data) -> dict:
+    """Altair's shorthand, and names real tools write that it cannot read (auto-sklearn's
+    `classifier:random_forest:max_depth`, with or without a `:Q` type) as one literal column."""
     from altair.utils import parse_shorthand
 
-    return parse_shorthand(text, data=data)
+    if data is not None and text in data.columns:  # a column's own name is never shorthand
+        from altair.utils.core import infer_vegalite_type_for_pandas
+
+        kind = infer_vegalite_type_for_pandas(data[text])
+        return {"field": text, "type": kind[0] if isinstance(kind, tuple) else kind}
+    try:
+        return parse_shorthand(text, data=data)
+    except ValueError:
+        name, sep, code = text.rpartition(":")
+        if sep and code in _TYPES and name and "(" not in name:
+            return {"field": name, "type": _TYPES[code]}
+        if "(" not in text and ":" in text:
+            return {"field": text}
+        raise
+
+
+def vl_field(name: str) -> str:
+    """A column name as a Vega-Lite field: `.` and `[` would otherwise read nested data."""
+    return re.sub(r"([.\[\]\\])", r"\\\1", name)
 
 
 # --- build ------------------------------------------------------------------------------------
@@ -236,6 +260,8 @@ def _from_shorthand(run: Run, options: StepOptions) -> Slide:
         scale = _scale(run, e, v.get(f"{c}_scale", "auto")) if c in ("x", "y") else None
         if scale is not None:
             kw["scale"] = scale
+        if "field" in kw:
+            kw["field"] = vl_field(kw["field"])
         channels[c] = getattr(alt, c.capitalize())(**kw)
     channels["tooltip"] = [alt.Tooltip(**_tooltip(e)) for e in tip_enc]
 
@@ -269,6 +295,8 @@ def _from_shorthand(run: Run, options: StepOptions) -> Slide:
 
 def _tooltip(e: dict) -> dict:
     kw = {k: e[k] for k in ("field", "type", "aggregate", "title") if k in e}
+    if "field" in kw:
+        kw["field"] = vl_field(kw["field"])
     if e.get("field") == "accuracy" and e.get("type") == "quantitative":
         kw["format"] = ".1%"
     elif e.get("type") == "quantitative":
@@ -354,11 +382,63 @@ def spec_problems(spec: dict, key: str) -> list[Problem]:
     problems = [Problem("charts cannot load data from a URL (the deck works offline).", key=k,
                         allowed="no data (the run's table is used) or data.values")
                 for k in _url_keys(spec, key)]
+    problems += [Problem(f"charts cannot load images or other files from {v!r} (the deck works offline).",
+                         key=k, allowed="a data: URI, or no image") for k, v in _remote_urls(spec, key)]
+    problems += [Problem(f"{v[:60]!r} holds a javascript: URL; a chart runs no code of its own.", key=k,
+                         allowed="http(s) links, or none") for k, v in _script_urls(spec, key)]
     test = dict(spec)
     test.setdefault("data", {"values": []})  # the run's table is added later; the schema wants data
     for error in sorted(_validator().iter_errors(test), key=lambda e: list(map(str, e.absolute_path))):
         problems += _explain(error, key)
     return problems
+
+
+def _walk_strings(x: Any, key: str):
+    """(key path, text) for every string in a spec, keys included."""
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield f"{key}.{k}", str(k)
+            yield from _walk_strings(v, f"{key}.{k}")
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            yield from _walk_strings(v, f"{key}[{i}]")
+    elif isinstance(x, str):
+        yield key, x
+
+
+_SCRIPT_URL = re.compile(r"(?i)j\W*a\W*v\W*a\W*s\W*c\W*r\W*i\W*p\W*t\W*:|vbscript\s*:")
+_REMOTE = re.compile(r"(?i)^\s*([a-z][a-z0-9+.-]*:|//)")
+
+
+def _script_urls(spec: Any, key: str) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in _walk_strings(spec, key) if _SCRIPT_URL.search(v)]
+
+
+def _remote_urls(spec: Any, key: str) -> list[tuple[str, str]]:
+    """`url` values (image marks, the url channel, a mark's url) that are not data: URIs."""
+    found = []
+
+    def walk(x, k):
+        if isinstance(x, dict):
+            for name, v in x.items():
+                if name == "url" and k.split(".")[-1] != "data":
+                    if isinstance(v, str) and not v.strip().lower().startswith("data:"):
+                        found.append((f"{k}.url", v))
+                    elif isinstance(v, dict) and isinstance(v.get("value"), str) \
+                            and not v["value"].strip().lower().startswith("data:"):
+                        found.append((f"{k}.url.value", v["value"]))
+                walk(v, f"{k}.{name}")
+        elif isinstance(x, list):
+            for i, v in enumerate(x):
+                walk(v, f"{k}[{i}]")
+
+    walk(spec, key)
+    # Image URLs can also come from the spec's own data rows (a url channel reading a field).
+    for k, v in _walk_strings(spec, key):
+        if ".values[" in k and _REMOTE.match(v) and not v.strip().lower().startswith("data:") \
+                and re.match(r"(?i)^\s*(https?:|//|ftp:|file:)", v):
+            found.append((k, v))
+    return found
 
 
 def _url_keys(x: Any, key: str) -> list[str]:

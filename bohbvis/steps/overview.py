@@ -128,7 +128,7 @@ def build(run: Run, options: StepOptions) -> Slide:
         '<p class="small">* described from the values the run used (no configspace.json).</p>'
         if any(hp.inferred for hp in run.space)
         else ""
-    )
+    ) + _recovery_html(run)
     # Two columns inside one block: the story's text keeps the full width above them.
     body = (
         '<div class="overview" style="display:flex;gap:2.5rem;align-items:flex-start">'
@@ -164,6 +164,19 @@ def _deviations_html(run: Run, limit: int) -> str:
     return head + f'<ul class="deviations small">{shown}{tail}</ul>'
 
 
+def _recovery_html(run: Run) -> str:
+    """Where the tool did not store brackets or budgets, say how they were recovered (Optuna, Ray, SMAC3)."""
+    rec = run.recovery
+    if rec.all_recorded:
+        return ""
+    # Beside the space table (the left column is full); the settings are among the deviations.
+    items = "".join(f"<li>{esc(label)}: {esc(text)}.</li>" for label, text in
+                    (("Brackets", rec.brackets), ("Budgets", rec.budgets), ("Sample types", rec.sample_types))
+                    if text != "recorded in the run's files")
+    return (f'<p class="small"><strong>Not stored by {esc(run.format)}, recovered:</strong></p>'
+            f'<ul class="recovery small">{items}</ul>')
+
+
 def _notes(run: Run, n: dict) -> str:
     lines = [
         f"{n_label(n['n_evaluations'], 'evaluation')} of {n_label(n['n_configs'], 'configuration')} "
@@ -171,6 +184,9 @@ def _notes(run: Run, n: dict) -> str:
     ]
     if n["n_crashed"]:
         lines.append(f"{n_label(n['n_crashed'], 'evaluation')} crashed (no loss); metric views leave them out.")
+    if not run.recovery.all_recorded:
+        lines.append("Recovered (not stored by the tool): " + "; ".join(
+            f"{k.replace('_', ' ')}: {v}" for k, v in run.recovery.to_dict().items()))
     if run.deviations:
         lines.append("Deviations from Hyperband's plan:")
         lines += [f"- {d}" for d in run.deviations]

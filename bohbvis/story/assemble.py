@@ -90,13 +90,16 @@ def _merge(context: dict, name: str, values: Any) -> None:
         context[name] = values
 
 
-def slides_from_story(story: Story, run, steps_module) -> list:
-    """Build every step (`steps_module.build(run, options)`), then template and place the text."""
+def slides_from_story(story: Story, run, steps_module, runs: Mapping[str, Any] | None = None) -> list:
+    """Build every step (`steps_module.build(run, options)`), then template and place the text.
+
+    `runs` ({name: Run}, a deck of several runs): a step with `run: name` shows that run; a kind that
+    compares runs (`build_runs(runs, options)`) gets them all; any other step shows the first run."""
     problems: list[Problem] = []
     built = []
     for spec in story.steps:
         try:
-            built.append(steps_module.build(run, spec.options))
+            built.append(_build_step(steps_module, spec, run, runs))
         except BohbvisError as e:
             problems.extend(_locate(p, story, spec) for p in e.problems)
             built.append(None)
@@ -106,6 +109,8 @@ def slides_from_story(story: Story, run, steps_module) -> list:
     context["run"] = {**context["run"], "budget_unit": story.budget_unit or ""}
     if story.best_by != "loss":
         context["best"] = _best_by(run, story.best_by, context.get("best"))
+    if runs is not None:
+        context["runs"] = {name: run_context(r)["run"] for name, r in runs.items()}
     missing = {"best": NO_BEST}
     slides = []
     for spec, slide in zip(story.steps, built):
@@ -117,6 +122,16 @@ def slides_from_story(story: Story, run, steps_module) -> list:
     if problems:
         raise BohbvisError(*problems)
     return slides
+
+
+def _build_step(steps_module, spec: StepSpec, run, runs):
+    if runs is None:
+        return steps_module.build(run, spec.options)
+    name = spec.options.get("run")
+    module = steps_module.get(spec.options.kind)
+    if name is None and hasattr(module, "build_runs"):
+        return module.build_runs(runs, spec.options)
+    return steps_module.build(runs[name] if name is not None else run, spec.options)
 
 
 def _with_story_text(slide, spec: StepSpec, context, missing, story: Story):

@@ -23,8 +23,48 @@ from typing import Any, Mapping
 
 from ..options import Bool, Choice, ListOf, Markdown, Mapping as MappingOption, Option, OptionError, Str
 
-# The roots story text can always quote: {{ run.… }} and {{ best.… }}; step kinds add their own.
-TEMPLATE_ROOTS = ("run", "best")
+# The roots story text can always quote: {{ run.… }}, {{ best.… }} and, in a deck of several runs,
+# {{ runs.<name>.… }}; step kinds add their own.
+TEMPLATE_ROOTS = ("run", "best", "runs")
+
+# A run's name in `data: {first: runs/a, second: runs/b}`: it labels the run on every slide.
+RUN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
+MAX_RUNS = 6  # one colour each, told apart at a glance
+
+
+@dataclass(frozen=True)
+class RunData(Str):
+    """One run (a path or `demo`), or several runs by name: {first: runs/a, second: runs/b}."""
+
+    def validate(self, value):
+        if isinstance(value, str):
+            return super().validate(value)
+        if not isinstance(value, Mapping):
+            raise OptionError("expected a path, or a mapping of run names to paths.",
+                              allowed="a path or `demo`, or {name: path, …} for several runs")
+        if not value:
+            raise OptionError("the mapping of runs is empty.", allowed="{name: path, …}")
+        if len(value) > MAX_RUNS:
+            raise OptionError(f"{len(value)} runs; a deck compares at most {MAX_RUNS}.",
+                              allowed=f"1 to {MAX_RUNS} runs")
+        out = {}
+        for name, path in value.items():
+            if not isinstance(name, str) or not RUN_NAME.fullmatch(name):
+                raise OptionError(f"{name!r} is not a run name.",
+                                  allowed="a name of letters, digits, _ and -, starting with a letter")
+            if name in TEMPLATE_ROOTS:
+                raise OptionError(f"{name!r} is reserved as a run name.", allowed="another name")
+            if not isinstance(path, str) or not path.strip():
+                raise OptionError(f"run '{name}': expected a path (or `demo`), got {type(path).__name__}.",
+                                  allowed="a path relative to the story file, or a shipped run name")
+            out[name] = path
+        return out
+
+    def schema(self):
+        return {"oneOf": [{"type": "string"},
+                          {"type": "object", "minProperties": 1, "maxProperties": MAX_RUNS,
+                           "propertyNames": {"pattern": "^" + RUN_NAME.pattern + "$"},
+                           "additionalProperties": {"type": "string"}}]}
 
 
 @dataclass(frozen=True)
@@ -47,8 +87,10 @@ DECK_OPTIONS: dict[str, Option] = {
     "subtitle": Str(doc="A subtitle for the title slide."),
     "author": Str(doc="Who presents (shown on the title slide)."),
     "date": Str(doc="When (shown on the title slide), e.g. 2024-05-01."),
-    "data": Str(doc="The run: an hpbandster log folder or a CSV/Parquet table, relative to this story "
-                    "file, or `demo` for the shipped demo run. `bohbvis build --data` overrides it."),
+    "data": RunData(doc="The run: an hpbandster log folder or a CSV/Parquet table, relative to this story "
+                        "file, or `demo` for the shipped demo run (`demo-next`: the run made with its advice). "
+                        "`bohbvis build --data` overrides it. Several runs by name compare them: "
+                        "{first: runs/a, second: runs/b}."),
     "metric": Str(doc="Key in hpbandster's info that holds the accuracy (dots for nested keys)."),
     "theme": Str(doc="A built-in theme (light, dark) or a path to a theme .css file, relative to this story.",
                  default="light"),
@@ -68,6 +110,8 @@ COMMON_STEP_OPTIONS: dict[str, Option] = {
                          "{{ best.accuracy | pct }}, {{ <kind>.<number> }}."),
     "notes": Markdown(doc="Speaker notes (markdown), shown in the speaker view and optionally in exports."),
     "fragments": Bool(doc="Reveal the text's list items one at a time.", default=False),
+    "run": Str(doc="In a deck of several runs (data: {name: path}): the run this slide shows (default: the "
+                   "first; steps that compare runs show them all)."),
 }
 
 # Keys of a step that StepOptions holds as fields rather than in `values`.

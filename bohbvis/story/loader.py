@@ -64,16 +64,26 @@ def read_yaml(path: Path) -> tuple[Any, str]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        text = path.read_bytes().decode("utf-8")
+        size = path.stat().st_size
+        if size > MAX_STORY_BYTES:
+            raise BohbvisError(f"the story is {size:,} bytes; a story is at most {MAX_STORY_BYTES:,} bytes "
+                               "(a long one is a few kB).", file=path, hint="Split it into several stories.")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise BohbvisError(f"the story is not UTF-8 text (byte {e.start}).", file=path,
-                           hint="Save the file as UTF-8.") from None
+        line = raw[: e.start].count(b"\n") + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise BohbvisError(f"the story is not UTF-8 text (byte 0x{raw[e.start]:02x}).", file=path, line=line,
+                           column=column, hint="Save the file as UTF-8.") from None
     except OSError as e:
         raise BohbvisError(f"cannot read the story: {e.strerror}.", file=path) from None
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True  # keeps quoted scalars distinguishable, for exact text positions
     try:
-        return yaml.load(text), text
+        node = yaml.load(text)
+    except RecursionError:
+        raise BohbvisError("the story nests too deeply to read.", file=path,
+                           allowed=f"at most {MAX_NESTING} levels of lists and mappings") from None
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = "YAML syntax error: " + " ".join(str(x) for x in (e.context, e.problem) if x)
@@ -90,6 +100,61 @@ def read_yaml(path: Path) -> tuple[Any, str]:
         )) from None
     except YAMLError as e:
         raise BohbvisError(f"YAML syntax error: {e}", file=path) from None
+    _check_expansion(node, path)
+    return node, text
+
+
+# Limits that keep a hostile or mistaken story from hanging the build or eating memory.
+# A long real story is a few kB; parsing YAML costs about a second per 100 kB on a busy machine.
+MAX_STORY_BYTES = 512_000
+MAX_STEPS = 500
+MAX_EXPANDED_NODES = 200_000  # values after every alias is expanded ("billion laughs" has 10**9)
+MAX_NESTING = 64
+
+
+def _check_expansion(root: Any, path: Path) -> None:
+    """Refuse a story whose aliases (`*name`) expand to more than MAX_EXPANDED_NODES values, or
+    refer to themselves. The parser shares an anchored value instead of copying it, so counting
+    with a memo is linear in the file, while walking the expansion could take forever."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    written = [0]  # values as written in the file (an alias counts once)
+
+    def size(node: Any, depth: int) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise BohbvisError("an alias (*name) refers to the value it is part of, so it never ends.",
+                               file=path, allowed="aliases of values defined before and outside them")
+        if depth > MAX_NESTING:
+            raise BohbvisError(f"the story nests more than {MAX_NESTING} levels deep.", file=path,
+                               allowed=f"at most {MAX_NESTING} levels of lists and mappings")
+        active.add(key)
+        children = list(node.values() if isinstance(node, dict) else node)
+        written[0] += 1 + (len(node) if isinstance(node, dict) else 0)
+        written[0] += sum(not isinstance(child, (dict, list)) for child in children)
+        total = 1 + sum(size(child, depth + 1) for child in children)
+        if isinstance(node, dict):
+            total += len(node)  # the keys
+        active.discard(key)
+        sizes[key] = total
+        if written[0] > MAX_EXPANDED_NODES:
+            raise BohbvisError(f"the story holds more than {MAX_EXPANDED_NODES:,} values.", file=path,
+                               hint="Split it into several stories.")
+        if total > MAX_EXPANDED_NODES:
+            raise BohbvisError(f"the story's aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} "
+                               "values (like a 'billion laughs' bomb); it is refused.", file=path,
+                               allowed=f"at most {MAX_EXPANDED_NODES:,} values once aliases are expanded")
+        return total
+
+    size(root, 0)
+    steps = root.get("steps") if isinstance(root, dict) else None
+    if isinstance(steps, list) and len(steps) > MAX_STEPS:
+        raise BohbvisError(f"the story has {len(steps):,} steps; a story has at most {MAX_STEPS}.", file=path,
+                           key="steps", hint="Split it into several stories.")
 
 
 @dataclass
@@ -282,6 +347,8 @@ class _Reader:
             if opt.required and key not in item:
                 self.add(f"'{key}' is missing; a {kind} step needs it.", place, f"{here}.{key}",
                          hint=f"Add `{key}: …` to this step. {opt.doc}")
+        if "run" in given:
+            self.check_run_name(given["run"], deck.get("data"), item, f"{here}.run")
         if len(self.problems) > before:
             return None
         spec = StepSpec(self.step_options(kind, i, table, given, deck), place, MappingProxyType(key_places))
@@ -298,12 +365,23 @@ class _Reader:
                 values[key] = deck[key]
             else:
                 values[key] = opt.default
+        if values.get("run") is None:
+            values.pop("run", None)  # one run, or the default: steps see no `run` key
         title = values.pop("title")
         if title is None and kind == "title":
             title = deck.get("title")  # the title slide shows the deck's title unless it sets one
         fields = {k: values.pop(k) for k in STEP_FIELDS if k != "title"}
         return StepOptions(kind=kind, title=title, index=index, values=MappingProxyType(values),
                            text=fields["text"], notes=fields["notes"], fragments=bool(fields["fragments"]))
+
+    def check_run_name(self, name: str, data, item, path: str) -> None:
+        """`run:` names one of the deck's runs (data: {name: path, …})."""
+        if not isinstance(data, Mapping):
+            self.add("`run:` picks one of several runs, but this deck has one.", self.value_place(item, "run"), path,
+                     hint="Name the runs at the top: data: {first: runs/a, second: runs/b}.")
+        elif name not in data:
+            self.add(f"no run named {name!r} in this deck's data.", self.value_place(item, "run"), path,
+                     allowed=", ".join(data), hint=did_you_mean(name, list(data)))
 
     def check_template(self, text: str, place: Place | None, path: str, in_story) -> None:
         """Template syntax and root names are checked now; names inside a root need the run."""

@@ -58,7 +58,8 @@ class Story:
     subtitle: str | None = None
     author: str | None = None
     date: str | None = None
-    data: str | None = None  # as written: "demo" or a path relative to the story file
+    # As written: "demo" or a path relative to the story file; or several runs, {name: path}.
+    data: str | Mapping[str, str] | None = None
     metric: str | None = None
     theme: str = "light"
     lang: str = "en"
@@ -66,10 +67,33 @@ class Story:
     best_by: str = "loss"  # what defines "best" in the whole deck (bohbvis.analysis.ranking)
     steps: tuple[StepSpec, ...] = ()
 
+    @property
+    def is_multi_run(self) -> bool:
+        return isinstance(self.data, Mapping)
+
     def data_path(self) -> str | Path:
-        if self.data is None or self.data == "demo":
-            return "demo"
-        p = Path(self.data)
+        """The run's path (the first run's, in a deck of several)."""
+        if isinstance(self.data, Mapping):
+            return self._resolve(next(iter(self.data.values())))
+        return self._resolve(self.data)
+
+    def data_paths(self) -> dict[str, str | Path]:
+        """{name: path} of every run (one run: {"run": path})."""
+        if isinstance(self.data, Mapping):
+            return {name: self._resolve(p) for name, p in self.data.items()}
+        return {"run": self._resolve(self.data)}
+
+    def _resolve(self, data: str | None) -> str | Path:
+        from ..load import is_shipped_run  # shipped runs (demo, demo-next) are names, not paths
+
+        if data is None or is_shipped_run(data):
+            return data or "demo"
+        if "://" in str(data):  # a database URL (an Optuna storage): sqlite paths are relative to the story
+            scheme, rest = str(data).split("://", 1)
+            if scheme == "sqlite" and rest.startswith("/") and not rest.startswith("//") and self.path is not None:
+                return f"sqlite:///{self.path.parent / rest[1:]}"
+            return str(data)
+        p = Path(data)
         if not p.is_absolute() and self.path is not None:
             p = self.path.parent / p
         return p

@@ -1,0 +1,165 @@
+"""Step kind `next_experiment`: the search space and budgets to use next, beside the ones used.
+
+Computed by bohbvis.analysis.advice (the same advice `bohbvis advise` writes as ConfigSpace JSON):
+per hyperparameter, the original range (grey track), the advised one (a coloured bar; it may reach
+beyond the track where a range is widened) and the top configurations (dots), on the
+hyperparameter's own scale; below, every change with its reason, then the budget ladder with the
+compute it saves under Hyperband's plan.
+
+Numbers (`next_experiment.<name>`): summary, k, n_at_max_budget, too_few, n_changed, n_warnings,
+warnings, rule_text, hyperparameters (list of {name, type, action, original, new, reason, …}),
+by_name ({name: the same}), budget {min_budget, max_budget, eta, new_min_budget, new_max_budget,
+new_eta, old_compute, new_compute, saved, reason, …}, saved (share of compute saved).
+"""
+
+from __future__ import annotations
+
+
+import pandas as pd
+
+from ..analysis import advice as adv
+from ..model import format as fmt
+from ..model.run import Run
+from ..options import Choice, Float, Int, StepOptions
+from ._base import Chart, Html, Slide, UserText
+from ._html import esc
+from ._rows import plain
+
+KIND = "next_experiment"
+DESCRIPTION = "Advice for the next run: a narrowed or widened search space and budget ladder, each change with its reason."
+OPTIONS = {
+    "by": Choice(doc="Which configurations are best: by loss (hpbandster's incumbent rule) or by accuracy.",
+                 default="loss", choices=("loss", "accuracy")),
+    "top": Int(doc="How many top configurations at the largest budget the advice rests on "
+                   "(default: the best 15 %, at least 3, at most half).", default=None, min=1, max=500),
+    "quantile": Float(doc="The share of configurations at the largest budget that count as top.",
+                      default=adv.TOP_QUANTILE, min=0.01, max=0.5),
+}
+
+ACTIONS = ("keep", "narrow", "widen", "drop choices", "remove")
+ACTION_COLORS = ("#9e9e9e", "#1f77b4", "#e6550d", "#756bb1", "#d62728")
+ROW_HEIGHT = 21
+CHART_WIDTH = 900
+DOMAIN = [-0.32, 1.32]  # the 0..1 track, with room for a widened bound (WIDEN = 0.25) and dots
+
+
+def advice_for(run: Run, options: StepOptions) -> adv.Advice:
+    return adv.advise(run, by=options.get("by", "loss"), k=options.get("top"),
+                      quantile=options.get("quantile", adv.TOP_QUANTILE))
+
+
+def _frames(run: Run, a: adv.Advice):
+    top = run.table[run.table["config_id"].isin(a.top_ids)].drop_duplicates("config_id")
+    tracks, bars, dots, ticks = [], [], [], []
+    for h in a.hyperparameters:
+        hp = h.original
+        tip = {"hp": h.name, "action": h.action, "original": hp.describe_range(), "new": h.describe_range(),
+               "reason": h.reason}
+        tracks.append({**tip, "x": 0.0, "x2": 1.0})
+        if h.is_numeric and hp.lower is not None and hp.upper is not None and hp.upper > hp.lower:
+            if h.action != "remove":
+                bars.append({**tip, "x": round(adv.to_unit(hp, h.lower), 5), "x2": round(adv.to_unit(hp, h.upper), 5)})
+            for v in top[hp.column].dropna() if hp.column in top else ():
+                dots.append({"hp": h.name, "x": round(adv.to_unit(hp, float(v)), 5), "value": fmt.value(plain(v))})
+        elif hp.choices:
+            n = len(hp.choices)
+            slots = {str(c): (i + 0.5) / n for i, c in enumerate(hp.choices)}
+            for c in h.choices or ():  # an ordinal widened by a value beyond its ends
+                if str(c) not in slots:
+                    below = h.choices.index(c) < h.choices.index(next(x for x in h.choices if str(x) in slots))
+                    slots[str(c)] = -0.5 / n if below else 1 + 0.5 / n
+            kept = {str(c) for c in h.choices or ()} if h.action != "remove" else set()
+            for c, x in slots.items():
+                ev = next((e for e in h.evidence if str(e.choice) == c), None)
+                label = c + (f" {ev.n_top}/{ev.n_all}" if ev is not None else " (new)")
+                ticks.append({**tip, "x": round(x, 5), "choice": label, "kept": "kept" if c in kept else "dropped"})
+            for v in top[hp.column].dropna() if hp.column in top else ():
+                x = slots.get(str(plain(v)))
+                if x is not None:
+                    dots.append({"hp": h.name, "x": round(x, 5), "value": fmt.value(plain(v))})
+    return tuple(pd.DataFrame(f) for f in (tracks, bars, dots, ticks))
+
+
+def _chart(run: Run, a: adv.Advice, index: int) -> dict:
+    import altair as alt
+
+    names = [h.name for h in a.hyperparameters]
+    tracks, bars, dots, ticks = _frames(run, a)
+    x = alt.X("x:Q", scale=alt.Scale(domain=DOMAIN, nice=False), axis=None)
+    y = alt.Y("hp:N", sort=names, title=None, axis=alt.Axis(ticks=False, domain=False, labelFontSize=12))
+    color = alt.Color("action:N", scale=alt.Scale(domain=list(ACTIONS), range=list(ACTION_COLORS)),
+                      legend=alt.Legend(orient="right", title="change"))
+    tip = [alt.Tooltip("hp:N", title="hyperparameter"), alt.Tooltip("original:N", title="was"),
+           alt.Tooltip("new:N", title="advised"), alt.Tooltip("reason:N", title="why")]
+    layers = [alt.Chart(tracks).mark_rule(strokeWidth=9, opacity=0.18, color="#777")
+              .encode(x=x, x2="x2:Q", y=y, tooltip=tip)]
+    if len(bars):
+        layers.append(alt.Chart(bars).mark_rule(strokeWidth=4).encode(x=x, x2="x2:Q", y=y, color=color, tooltip=tip))
+    if len(ticks):
+        layers.append(alt.Chart(ticks).mark_point(shape="square", size=60, filled=True)
+                      .encode(x=x, y=y, color=alt.condition("datum.kept == 'kept'", color, alt.value("#ddd")),
+                              tooltip=tip + [alt.Tooltip("choice:N", title="choice (top/all)")]))
+        layers.append(alt.Chart(ticks).mark_text(baseline="bottom", dy=-6, fontSize=9, fillOpacity=0.75)
+                      .encode(x=x, y=y, text="choice:N"))
+    if len(dots):
+        layers.append(alt.Chart(dots).mark_circle(size=36, color="black", opacity=0.55)
+                      .encode(x=x, y=y, tooltip=[alt.Tooltip("hp:N", title="hyperparameter"),
+                                                 alt.Tooltip("value:N", title="top configuration's value")]))
+    height = max(80, ROW_HEIGHT * len(names))
+    spec = alt.layer(*layers).properties(
+        width=CHART_WIDTH, height=height,
+        title=alt.Title("Original range (grey) and advised range (colour); dots: the top configurations",
+                        anchor="start", fontSize=13),
+        view=alt.ViewBackground(stroke=None))
+    return spec.to_dict()
+
+
+def numbers(a: adv.Advice) -> dict:
+    d = a.to_dict()
+    d["by_name"] = {h["name"]: h for h in d["hyperparameters"]}
+    d["saved"] = d["budget"]["saved"]
+    return d
+
+
+def _budget_html(b: adv.BudgetAdvice) -> str:
+    def ladder(bs):
+        return "–".join(fmt.budget(x) for x in bs) if bs else "–"
+
+    if b.old_compute is None:
+        return f'<p style="font-size:0.9rem">{esc(b.reason)}</p>'
+    same = tuple(b.old_budgets) == tuple(b.new_budgets)
+    head = (f"Budgets {ladder(b.old_budgets)} (eta {fmt.budget(b.eta)}) → "
+            + ("unchanged" if same else f"{ladder(b.new_budgets)} (eta {fmt.budget(b.new_eta)})")
+            + f": {fmt.integer(b.new_compute)} instead of {fmt.integer(b.old_compute)} budget units for "
+              f"{b.n_iterations} iterations, {fmt.pct(b.saved or 0.0, 0)} saved.")
+    return f'<p style="font-size:0.9rem;margin:0"><strong>{esc(head)}</strong> {esc(b.reason)}</p>'
+
+
+def _reasons_html(a: adv.Advice) -> str:
+    """Every hyperparameter's change and its reason, beside the original range (two columns)."""
+    items = []
+    for h in a.hyperparameters:
+        change = "kept" if h.action == "keep" else f"{h.original.describe_range()} → {h.describe_range()}"
+        warn = f' <span style="color:#e6550d">⚠ {esc(h.warning.split(": ", 1)[-1])}</span>' if h.warning else ""
+        items.append(f"<div><strong>{esc(h.name)}</strong> <em>{esc(change)}</em>: {esc(h.reason)}{warn}</div>")
+    return ('<div class="advice-reasons" style="display:grid;grid-template-columns:1fr 1fr;gap:0.25rem 1.5rem;'
+            f'font-size:0.8rem;line-height:1.25">{"".join(items)}</div>')
+
+
+def build(run: Run, options: StepOptions) -> Slide:
+    a = advice_for(run, options)
+    n = numbers(a)
+    caption = (f"{a.summary} {a.rule.describe()} Ranges on each hyperparameter's own scale (log where log); "
+               "choices as squares with their top/all counts (grey: dropped).")
+    if a.space_inferred:
+        caption += " The original bounds were inferred from the values the run used (no configspace.json)."
+    blocks = [UserText(),
+              Chart(id=f"s{options.index}-next", spec=_chart(run, a, options.index), caption=caption,
+                    state="Static: hover a row in the deck for its reason."),
+              Html(_reasons_html(a)),
+              Html(_budget_html(a.budget))]
+    title = options.title or ("Next run: widen where the best sit at the edge" if a.warnings
+                              else "Next run: a search space from this one's best")
+    notes = (f"{a.summary} Every change has its reason on the slide. "
+             "`bohbvis advise` writes this space as ConfigSpace JSON or YAML for the next BOHB run.")
+    return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})
