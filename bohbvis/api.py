@@ -141,20 +141,23 @@ def check_story(story: str | Path, *, data: str | Path | None = None) -> tuple[A
             problems.append(p if p.file else _replace(p, file=str(st.path) if st.path else None, line=line,
                                                       key="theme"))
     checked = None
+    # The names need the run; a run that cannot be read here (not there yet, another machine's
+    # path) leaves them unchecked and says so, rather than failing the story's grammar.
     try:
         if st.is_multi_run:
-            sources = st.data_paths()
-            if all(src == "demo" or Path(src).exists() for src in sources.values()):
-                runs = load_runs(st)
-                slides_from_story(st, next(iter(runs.values())), steps, runs=runs)
-                checked = ", ".join(str(src) for src in sources.values())
+            runs = load_runs(st)
+            run, label = next(iter(runs.values())), ", ".join(str(v) for v in st.data_paths().values())
         else:
-            source = data if data is not None else st.data_path()
-            if source == "demo" or Path(source).exists():
-                slides_from_story(st, read_run(source, metric=st.metric), steps)
-                checked = str(source)
-    except BohbvisError as e:
-        problems.extend(e.problems)
+            runs, label = None, str(data if data is not None else st.data_path())
+            run = read_run(data if data is not None else st.data_path(), metric=st.metric)
+    except BohbvisError:
+        run = None
+    if run is not None:
+        try:
+            slides_from_story(st, run, steps, **({"runs": runs} if runs else {}))
+            checked = label
+        except BohbvisError as e:
+            problems.extend(e.problems)
     if problems:
         raise BohbvisError(*problems)
     return st, checked
