@@ -1,9 +1,16 @@
-"""The Python API under the CLI: load a run, build slides from a story, write a deck.
+"""The Python API: load a run, validate a story, build a deck, save it or show it in a notebook.
 
-    from bohbvis import api
-    run = api.load("path/to/run")              # or "demo"
-    deck = api.make_deck("advisor", data=run)   # a built-in story name or a YAML path
-    api.write_html(deck, "deck.html")
+    import bohbvis
+    run = bohbvis.load_run("path/to/run")                 # or "demo"
+    story = bohbvis.Story.from_yaml("story.yaml")         # or Story.from_dict({...}), or "advisor"
+    deck = bohbvis.build(story, data=run)                  # -> Deck
+    deck.save("deck.html")                                 # or "deck.pdf", "slides/", "slide.png"
+    deck.numbers["best"]["accuracy"]                       # the numbers the text can quote, as plain data
+    deck                                                   # in a notebook: the deck itself, offline
+    bohbvis.show(run, "brackets", agg="max")               # one step kind alone, as a one-slide deck
+
+`bohbvis.build` is `build_deck` here. The command line is built on the same functions: `make_deck`
+gives the render layer's deck, `build(story, out="deck.html")` writes the HTML in one call.
 """
 
 from __future__ import annotations
@@ -180,6 +187,129 @@ def write_html(deck: Any, out: str | Path) -> Path:
 
     check_html_target(out)
     return write_atomic(out, render_html(deck))
+
+
+# --- the public API (bohbvis.load_run, bohbvis.build, bohbvis.show, Deck) ----------------------
+
+SAVE_ALLOWED = ".html (the interactive deck), .pdf (one page per slide), .png (slide.png -> slide-01.png …) or a folder (slides/ -> one PNG per slide)"
+
+
+def load_run(path: str | Path | None = None, *, format: str | None = None, metric: str | None = None,
+             options: ReaderOptions | None = None) -> Run:
+    """A run: an hpbandster log folder, a CSV/Parquet table, an Optuna storage, a Ray Tune or SMAC3
+    folder, or "demo" (the default).
+
+    format: a reader name instead of guessing from the path; metric: which number is the
+    accuracy (hpbandster's info key, Ray's metric); options: what the tool did not store
+    (bohbvis.load.ReaderOptions: Optuna's study and Hyperband settings, Ray's mode, max_t, eta)."""
+    return load(path, format=format, metric=metric, options=options)
+
+
+def build_deck(story: Any = None, *, data: str | Path | Run | None = None, format: str | None = None,
+               metric: str | None = None, theme: str | None = None, strict: bool = False,
+               allow_empty: bool = False, options: ReaderOptions | None = None) -> "Deck":
+    """Story + run -> a Deck. `story`: a Story, a YAML path, a built-in name ("advisor", the
+    default) or a dict; `data` (a Run or a path) overrides the story's `data:`. `strict`: every
+    warning about the run is an error; `allow_empty`: build a run without finished evaluations."""
+    return Deck(make_deck(story, data=data, format=format, metric=metric, theme=theme, strict=strict,
+                          allow_empty=allow_empty, options=options))
+
+
+def show(run: str | Path | Run | None, kind: str, **options: Any) -> "Deck":
+    """One step kind alone, as a one-slide deck (for a notebook): `show(run, "brackets", agg="max")`.
+    `options` are the step's keys as in a story (title=, text=, and the kind's own options)."""
+    step = {"kind": kind, **options}
+    return build_deck({"title": str(options.get("title") or kind), "steps": [step]},
+                      data=run if run is not None else "demo")
+
+
+class Deck:
+    """A built deck: its slides, the numbers its text can quote, and ways to save or display it."""
+
+    def __init__(self, built: Any) -> None:
+        self._built = built  # bohbvis.render.deck.Deck: what render/export lay out
+        self._html: str | None = None
+
+    # what the deck is made of
+    @property
+    def title(self) -> str:
+        return self._built.title
+
+    @property
+    def slides(self) -> tuple:
+        """The slides in order (bohbvis.steps.Slide: kind, title, blocks, notes, numbers)."""
+        return self._built.slides
+
+    @property
+    def run(self) -> Run:
+        return self._built.run
+
+    @property
+    def story(self) -> Any:
+        return self._built.story
+
+    @property
+    def numbers(self) -> dict[str, Any]:
+        """What `{{ name.attr }}` quotes, as plain Python data: `run`, `best` and each step's numbers
+        under its kind (`deck.numbers["brackets"]["best_value"]`). NaN becomes None."""
+        from .render.html import jsonable
+        from .story.assemble import deck_context
+
+        return jsonable(deck_context(self.run, self.slides))
+
+    def __len__(self) -> int:
+        return len(self.slides)
+
+    def __repr__(self) -> str:
+        return f"<bohbvis.Deck {self.title!r}: {len(self.slides)} slides>"
+
+    # output
+    def html(self) -> str:
+        """The whole deck as one self-contained HTML document."""
+        if self._html is None:
+            from .render.html import render_html
+
+            self._html = render_html(self._built)
+        return self._html
+
+    def save(self, path: str | Path, *, scale: float = 1.0, notes: bool = False, progress: bool = False) -> Path:
+        """Write the deck; the format comes from the name: deck.html, deck.pdf, slide.png or slides/.
+
+        scale: PNG resolution (1 -> 1280×720 px); notes: speaker notes under each exported slide.
+        Returns the file (or the folder of PNGs). Nothing is left half-written on failure."""
+        kind = output_kind(path)
+        if kind == "html":
+            return write_atomic(path, self.html())
+        from .export import export_deck
+
+        return export_deck(self._built, path, scale=scale, notes=notes, progress=progress)
+
+    def _repr_html_(self) -> str:
+        """The deck inside a sandboxed iframe: `srcdoc` holds the whole self-contained document, so
+        it shows offline in JupyterLab and VS Code (which load no `iframe src` from local files),
+        and its scripts run in the iframe's own opaque origin, never in the notebook's."""
+        import html as _html
+
+        return (
+            f'<iframe title="{_html.escape(self.title, quote=True)}" class="bohbvis-deck" '
+            'sandbox="allow-scripts" allowfullscreen width="960" height="540" '
+            'style="width:100%;max-width:960px;height:auto;aspect-ratio:16/9;border:1px solid #ccc" '
+            f'srcdoc="{_html.escape(self.html(), quote=True)}"></iframe>'
+        )
+
+
+def output_kind(path: str | Path) -> str:
+    """"html", "pdf" or "png" from an output name; a name bohbvis cannot write is one clear error."""
+    text, p = str(path), Path(path)
+    suffix = p.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix == ".pdf":
+        return "pdf"
+    if suffix == ".png" or text.endswith(("/", "\\")) or p.is_dir() or not suffix:
+        return "png"
+    raise BohbvisError(f"cannot tell which format to write from '{path}' (suffix '{p.suffix}').",
+                       key="-o/--output", allowed=SAVE_ALLOWED)
 
 
 def build(story: str | Path | None = None, *, data=None, out: str | Path = "deck.html", **kw) -> Path:

@@ -8,14 +8,63 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from .errors import BohbvisError
 
+# Commands in the order a user needs them; a command not listed here follows, in definition order.
+COMMAND_ORDER = ("build", "export", "watch", "init", "inspect", "advise", "validate", "schema", "convert")
+
+# Metavars in capitals, as in click/argparse help: by parameter name, else by value type.
+_NAMED_METAVARS = {"story": "STORY", "run": "RUN", "data": "RUN", "format": "READER", "metric": "KEY",
+                   "theme": "THEME", "output": "PATH", "charts": "DIR", "port": "PORT", "study": "NAME",
+                   "hyperband": "MIN,MAX,ETA", "mode": "MIN|MAX"}
+_TYPE_METAVARS = {"str": "TEXT", "text": "TEXT", "int": "INTEGER", "integer": "INTEGER", "float": "NUMBER",
+                  "Path": "PATH", "path": "PATH"}
+
+
+def _conventional(params) -> None:
+    """Capital metavars (STORY, RUN, PATH) and none at all for flags: `--json`, not `--json <bool>`."""
+    for param in params:
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = ""
+        elif param.param_type_name == "argument":
+            if param.metavar is None:
+                param.metavar = _NAMED_METAVARS.get(param.name, (param.name or "value").upper())
+            if hasattr(param, "display_type_rich"):
+                # the name column already says STORY; a `<str>` type column beside it says nothing more
+                param.display_type_rich = lambda ctx: None
+        elif param.metavar is None:
+            bare = param.bare_type() if hasattr(param, "bare_type") else getattr(getattr(param, "type", None), "name", "")
+            param.metavar = _NAMED_METAVARS.get(param.name) or _TYPE_METAVARS.get(str(bare).split(" ")[0], "VALUE")
+
+
+class _Group(TyperGroup):
+    """Typer's group, with the commands in COMMAND_ORDER and conventional metavars everywhere."""
+
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None:
+            _conventional(command.get_params(ctx))
+        return command
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        _conventional(params)
+        return params
+
+
 app = typer.Typer(
     name="bohbvis",
-    help="Explain a BOHB run as one offline, interactive slide deck (HTML), or as PDF/PNG.",
+    cls=_Group,  # the help text is _main's docstring
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 
@@ -62,6 +111,25 @@ def _strict(run, strict: bool) -> None:
 def _warn(messages) -> None:
     for m in messages:
         print(f"warning: {m}", file=sys.stderr)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"bohbvis {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Explain a BOHB run as one offline, interactive slide deck (HTML), or as PDF/PNG.
+
+    Start with `bohbvis build` (the default story on the shipped demo run); `bohbvis init RUN` writes a story for your run, `bohbvis watch story.yaml` previews it as you edit, and `bohbvis export story.yaml -o deck.pdf` hands it out.
+    """  # one line per paragraph: rich wraps it to the terminal
 
 
 @app.command()
@@ -134,11 +202,51 @@ def _make_deck(story, data, format, metric, theme, strict=False, allow_empty=Fal
 ThemeOpt = typer.Option(None, "--theme", help="A built-in theme (light, dark) or a theme .css file.")
 
 
+def _with_progress(make_deck):
+    """A build that takes over a second shows which step it is on (a wrapper, so _make_deck itself
+    stays as plain as the options it passes on)."""
+    import functools
+
+    @functools.wraps(make_deck)
+    def wrapped(story, *args, **kwargs):
+        from ._cli_progress import building_progress
+
+        with building_progress(_count_steps(story)):
+            return make_deck(story, *args, **kwargs)
+
+    return wrapped
+
+
+def _count_steps(story) -> int:
+    """How many steps the progress line counts to (0 when the story does not load: make_deck says why)."""
+    from .story import load_story
+
+    try:
+        return len(load_story(story or "advisor").steps)
+    except BohbvisError:
+        return 0
+
+
+_make_deck = _with_progress(_make_deck)
+
+
+def _html_output(output: Path) -> Path:
+    """`build -o`: an HTML file; deck.pdf or slides/ fail before any work, naming `bohbvis export`."""
+    from . import api
+
+    try:
+        api.check_html_target(output)
+    except BohbvisError as e:
+        _fail(e)
+    return output
+
+
 @app.command()
 def build(
     story: Optional[str] = StoryArg,
     data: Optional[str] = DataOpt,
-    output: Path = typer.Option(Path("deck.html"), "-o", "--output", help="The HTML file to write."),
+    output: Path = typer.Option(Path("deck.html"), "-o", "--output", callback=_html_output,
+                                help="The HTML file to write (`bohbvis export` writes PDF and PNG)."),
     theme: Optional[str] = ThemeOpt,
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
@@ -164,6 +272,72 @@ def build(
 
 
 @app.command()
+def watch(
+    story: Optional[str] = StoryArg,
+    data: Optional[str] = DataOpt,
+    port: int = typer.Option(8000, "--port", "-p", metavar="PORT", min=0, max=65535,
+                             help="Port on 127.0.0.1 (0: any free port)."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the deck in the default browser."),
+    theme: Optional[str] = ThemeOpt,
+    format: Optional[str] = FormatOpt,
+    metric: Optional[str] = MetricOpt,
+    strict: bool = StrictOpt,
+    allow_empty: bool = AllowEmptyOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
+) -> None:
+    """Serve the deck on 127.0.0.1 and rebuild it whenever the story, the run or the theme changes.
+
+    The browser reloads on the slide it was on; a broken story shows its errors in the page (fix the file and the deck comes back). Ctrl+C stops the server.
+    """
+    from .watch import serve
+
+    try:
+        serve(story, data=data, port=port, open_browser=open_browser, theme=theme, format=format, metric=metric,
+              strict=strict, allow_empty=allow_empty, options=_reader_options(study, hyperband, mode, max_t, eta))
+    except BohbvisError as e:
+        _fail(e)
+
+
+@app.command()
+def init(
+    run: str = typer.Argument("demo", metavar="RUN", help="The run the story is for (default: the shipped demo run)."),
+    output: Path = typer.Option(Path("story.yaml"), "-o", "--output", metavar="PATH",
+                                help="Where to write the story ('-' prints it)."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing file."),
+    format: Optional[str] = FormatOpt,
+    metric: Optional[str] = MetricOpt,
+    study: Optional[str] = StudyOpt,
+    hyperband: Optional[str] = HyperbandOpt,
+    mode: Optional[str] = ModeOpt,
+    max_t: Optional[float] = MaxTOpt,
+    eta: Optional[float] = EtaOpt,
+) -> None:
+    """Write a starter story for a run: the steps that suit it, each with a comment, ready to edit."""
+    from . import api
+    from .story.starter import SCHEMA_FILE, schema_text, starter_story
+
+    try:
+        r = api.load_run(run, format=format, metric=metric, options=_reader_options(study, hyperband, mode, max_t, eta))
+        text = starter_story(r, data=run, story_path=None if str(output) == "-" else output, metric=metric)
+        if str(output) == "-":
+            typer.echo(text, nl=False)
+            return
+        if output.exists() and not force:
+            raise BohbvisError("the file exists already; bohbvis init does not overwrite it.", file=output,
+                               hint="Pass --force to replace it, or -o another name.")
+        api.write_atomic(output, text)
+        schema_file = api.write_atomic(output.parent / SCHEMA_FILE, schema_text())
+    except BohbvisError as e:
+        _fail(e)
+    _warn(r.warnings)
+    typer.echo(f"wrote {output} (and {schema_file.name}, for editor completion): edit it, then `bohbvis watch {output}`")
+
+
+@app.command()
 def validate(story: str = typer.Argument(..., help="The story YAML file to check.")) -> None:
     """Check a story without writing a deck: grammar, theme and (when its run can be read) every
     quoted name — every problem, with file, line, column and key."""
@@ -178,8 +352,15 @@ def validate(story: str = typer.Argument(..., help="The story YAML file to check
 
 
 @app.command()
-def schema() -> None:
-    """Print the story JSON Schema (for editor completion and checking)."""
+def schema(
+    markdown: bool = typer.Option(False, "--markdown", help="Print the story reference (docs/reference.md) instead."),
+) -> None:
+    """Print the story JSON Schema (for editor completion and checking), or the reference as markdown."""
+    if markdown:
+        from .story.reference import reference_markdown
+
+        typer.echo(reference_markdown(), nl=False)
+        return
     from .story.schema import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False))
@@ -242,4 +423,4 @@ def advise(
 
 
 def main() -> None:  # pragma: no cover - `python -m bohbvis`
-    app()
+    app(prog_name="bohbvis")

@@ -28,6 +28,7 @@ def num(x: Any, digits: int = 3) -> str:
 
 
 def integer(x: Any) -> str:
+    """A whole number with thousands separators: 1768.0 -> '1,768'."""
     if _missing(x):
         return "–"
     return f"{int(round(float(x))):,}"

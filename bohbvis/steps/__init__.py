@@ -7,7 +7,9 @@ imports scikit-learn.
 from __future__ import annotations
 
 import importlib
+from contextvars import ContextVar
 from types import ModuleType
+from typing import Callable
 
 from ..options import StepOptions
 from ._base import Slide
@@ -44,7 +46,14 @@ def get(kind: str) -> ModuleType:
     return _loaded[kind]
 
 
+# Told before each step builds (the CLI shows which step a slow build is on); None: nobody asks.
+ON_BUILD: ContextVar[Callable[[StepOptions], None] | None] = ContextVar("bohbvis_on_build", default=None)
+
+
 def build(run, options: StepOptions) -> Slide:
+    hook = ON_BUILD.get()
+    if hook is not None:
+        hook(options)
     return get(options.kind).build(run, options)
 
 

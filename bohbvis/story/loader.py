@@ -31,8 +31,10 @@ from ..options import OptionError
 TEMPLATED = ("title", "text", "notes")
 
 
-def load_story(source: str | Path | Mapping[str, Any]) -> Story:
+def load_story(source: str | Path | Mapping[str, Any] | Story) -> Story:
     """A story file, a built-in story name (`advisor`), or a dict with the same keys."""
+    if isinstance(source, Story):
+        return source  # already validated (bohbvis.Story.from_yaml / from_dict)
     if isinstance(source, Mapping):
         return _Reader(file=None, lines=[]).story(source, path=None)
     path = resolve_story_path(source)

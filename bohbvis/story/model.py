@@ -97,3 +97,17 @@ class Story:
         if not p.is_absolute() and self.path is not None:
             p = self.path.parent / p
         return p
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "Story":
+        """A validated story from a YAML file (or a built-in story name such as `advisor`)."""
+        from .loader import load_story
+
+        return load_story(path)
+
+    @classmethod
+    def from_dict(cls, mapping: Mapping) -> "Story":
+        """A validated story from a dict with the keys of a story file (relative paths: from the cwd)."""
+        from .loader import load_story
+
+        return load_story(dict(mapping))

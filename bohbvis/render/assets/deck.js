@@ -166,6 +166,9 @@ function readHash() {
 
 function writeHash(mode) {
   if (mode === "none" || MODE === "print") return;
+  // In an <iframe srcdoc> (a notebook's display) the document has no URL of its own: a hash would
+  // resolve against the notebook's address and navigate the iframe away from the deck.
+  if (location.protocol === "about:") return;
   const f = fragment();
   const hash = "#/" + current + (f >= 0 ? "/" + f : "");
   if (location.hash === hash) return;
