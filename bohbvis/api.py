@@ -137,6 +137,62 @@ def load_runs(story, *, format: str | None = None, metric: str | None = None,
     return runs
 
 
+def check_story(story: str | Path, *, data: str | Path | None = None) -> tuple[Any, str | None]:
+    """What `bohbvis validate` checks: the story's grammar, its theme, and — when its run can be
+    read — every {{ name }} its text quotes (names inside `run.`, `best.` and the steps' numbers
+    exist only once the run is known). Returns (story, the run checked against or None); raises
+    one BohbvisError listing every problem."""
+    from dataclasses import replace as _replace
+
+    from . import steps
+    from .render.theme import load_theme
+    from .story import load_story
+    from .story.assemble import slides_from_story
+
+    st = load_story(story)
+    problems: list = []
+    try:
+        load_theme(st.theme, st.path.parent if st.path else None)
+    except BohbvisError as e:
+        line = _deck_key_line(st.path, "theme")
+        for p in e.problems:
+            problems.append(p if p.file else _replace(p, file=str(st.path) if st.path else None, line=line,
+                                                      key="theme"))
+    checked = None
+    # The names need the run; a run that cannot be read here (not there yet, another machine's
+    # path) leaves them unchecked and says so, rather than failing the story's grammar.
+    try:
+        if st.is_multi_run:
+            runs = load_runs(st)
+            run, label = next(iter(runs.values())), ", ".join(str(v) for v in st.data_paths().values())
+        else:
+            runs, label = None, str(data if data is not None else st.data_path())
+            run = read_run(data if data is not None else st.data_path(), metric=st.metric)
+    except BohbvisError:
+        run = None
+    if run is not None:
+        try:
+            slides_from_story(st, run, steps, **({"runs": runs} if runs else {}))
+            checked = label
+        except BohbvisError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise BohbvisError(*problems)
+    return st, checked
+
+
+def _deck_key_line(path: Path | None, key: str) -> int | None:
+    if path is None:
+        return None
+    try:
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith(f"{key}:"):
+                return i
+    except OSError:
+        pass
+    return None
+
+
 def write_html(deck: Any, out: str | Path) -> Path:
     from .render.html import render_html
 

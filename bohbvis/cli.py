@@ -339,14 +339,16 @@ def init(
 
 @app.command()
 def validate(story: str = typer.Argument(..., help="The story YAML file to check.")) -> None:
-    """Check a story without building it: every problem, with file, line, column and key."""
-    from .story import load_story
+    """Check a story without writing a deck: grammar, theme and (when its run can be read) every
+    quoted name — every problem, with file, line, column and key."""
+    from . import api
 
     try:
-        st = load_story(story)
+        st, checked = api.check_story(story)
     except BohbvisError as e:
         _fail(e)
-    typer.echo(f"{story}: valid ({len(st.steps)} steps)")
+    against = f", names checked against {checked}" if checked else ", names inside run./best. not checked (no run found)"
+    typer.echo(f"{story}: valid ({len(st.steps)} steps{against})")
 
 
 @app.command()

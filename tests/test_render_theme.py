@@ -101,3 +101,17 @@ def test_color_helpers():
     assert contrast_ratio("#fff", "#fff") == pytest.approx(1)
     assert mix("#000000", "#ffffff", 0.5) == "#808080"
     assert mix("red", "#ffffff", 0.5) == "red"  # not hex: left as it is
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_builtin_palettes_stay_visible_on_their_background(name):
+    """Marks never vanish: every category reaches 3:1 on the background (WCAG non-text contrast),
+    text 4.5:1, and the sequential ramp's low end stays well off the background (it colors dots)."""
+    from bohbvis.render.theme import contrast_ratio, load_theme
+
+    v = load_theme(name).variables
+    for i in range(1, 9):
+        assert contrast_ratio(v[f"category-{i}"], v["bg"]) >= 3.0, f"{name}: --category-{i}"
+    assert contrast_ratio(v["fg"], v["bg"]) >= 4.5 and contrast_ratio(v["muted"], v["bg"]) >= 4.5
+    assert contrast_ratio(v["sequential-low"], v["bg"]) >= 2.4
+    assert contrast_ratio(v["sequential-high"], v["bg"]) >= 3.0

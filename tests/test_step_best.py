@@ -34,25 +34,40 @@ def test_incumbent_is_hpbandsters(name):
         assert n["incumbent"]["config"][k] == (pytest.approx(v) if isinstance(v, float) else v)
 
 
-@pytest.mark.parametrize("name", RUN_NAMES)
+def _ranking_from_raw(r):
+    """The deck's one "best", recomputed from the raw logs: each configuration judged by its lowest
+    loss on the largest budget it reached; larger budgets first, then lower loss."""
+    ok = r[r["loss"].notna()]
+    reached = ok.groupby("cid")["budget"].transform("max")
+    deciding = ok[ok["budget"] == reached].sort_values("loss").drop_duplicates("cid")
+    return deciding.sort_values(["budget", "loss"], ascending=[False, True], kind="stable")
+
+
+@pytest.mark.parametrize("name", [n for n in RUN_NAMES if n != "seed"])  # seed rows carry no config id
 @pytest.mark.parametrize("k", [1, 5])
-def test_top_k_matches_the_raw_logs(name, k):
+def test_top_k_is_the_decks_ranking_from_the_raw_logs(name, k):
     slide = best.build(load(name), opts("best", k=k))
     n = slide.numbers["best"]
-    r = raw(name)
-    field = "accuracy" if r["accuracy"].notna().any() else "loss"
-    ok = r[r[field].notna()]
-    top_budget = ok["budget"].max()
-    at_max = ok[ok["budget"] == top_budget]
-    want = sorted(at_max[field], reverse=(field == "accuracy"))[:k]
-    assert [t["value"] for t in n["top"]] == pytest.approx(want)
-    assert n["n_at_max_budget"] == len(at_max) and n["max_budget"] == pytest.approx(top_budget)
+    want = _ranking_from_raw(raw(name)).head(k)
     table = next(b for b in slide.blocks if isinstance(b, Table))
-    assert [row["rank"] for row in table.rows] == list(range(1, min(k, len(at_max)) + 1))
-    assert [row[field] for row in table.rows] == pytest.approx(want, rel=1e-5)
+    assert [row["rank"] for row in table.rows] == list(range(1, len(want) + 1))
+    assert [row["loss"] for row in table.rows] == pytest.approx(list(want["loss"]), rel=1e-5)
+    assert [row["budget"] for row in table.rows] == pytest.approx(list(want["budget"]))
+    # The table's first row is the incumbent the title names, and the rule is said on the slide.
+    assert table.rows[0]["sample_id"] == n["incumbent"]["sample_id"]
+    assert n["incumbent"]["sample_id"] in slide.title
+    assert "hpbandster's incumbent rule" in slide.charts[0].caption
     counts = n["top_origin_counts"]
     assert sum(counts.values()) == len(n["top"])
     json.dumps(n)
+
+
+def test_best_by_accuracy_ranks_by_accuracy():
+    run = load("hpbandster_example_5_mnist")
+    slide = best.build(run, opts("best", k=3, best_by="accuracy"))
+    ok = run.ok[run.ok["budget"] == run.ok["budget"].max()]
+    assert slide.tables[0].rows[0]["accuracy"] == pytest.approx(ok["accuracy"].max(), rel=1e-5)
+    assert "Best = highest accuracy" in slide.charts[0].caption
 
 
 def test_origin_of_the_top_configurations_from_configs_json():
@@ -64,18 +79,19 @@ def test_origin_of_the_top_configurations_from_configs_json():
         assert t["origin"] == ("BO" if picks[t["config_id"]] else "random")
 
 
-def test_incumbent_marked_even_when_accuracy_ranks_another_first():
+def test_incumbent_first_even_when_accuracy_would_rank_another_first():
     slide = best.build(load("seed"), opts("best", k=3))
     n = slide.numbers["best"]
-    assert not n["incumbent_is_top"] and n["incumbent"]["sample_id"] == "1-1-0"
-    assert "1-1-0" not in [t["sample_id"] for t in n["top"]]
+    assert n["incumbent"]["sample_id"] == "1-1-0" and n["top"][0]["sample_id"] == "1-1-0"
     data = chart_data(slide.charts[0].spec)
     labels = [d for ds in data for d in ds if d.get("label") == "incumbent 1-1-0"]
     assert labels, "the incumbent is labelled in the scatter"
     diamonds = [d for ds in data for d in ds if d.get("incumbent") is True and d.get("hp")]
     assert {d["hp"] for d in diamonds} == {hp.name for hp in load("seed").space}
-    assert "hpbandster picks the incumbent by loss" in slide.notes
-    assert slide.title.startswith("Incumbent: 88.3% accuracy at budget 300 (top: 92.2%)")
+    # The configuration accuracy alone would pick is named in the notes, never called best.
+    assert n["best_by_metric"]["value"] == pytest.approx(0.922, abs=1e-3)
+    assert "would rank first; the deck ranks by loss" in slide.notes
+    assert slide.title == "Best: 1-1-0, 88.3% accuracy at budget 300"
 
 
 def test_positions_on_the_ranges():
@@ -112,7 +128,10 @@ def test_run_without_accuracy_ranks_by_loss():
 
 def test_one_bracket_run():
     one = best.build(one_bracket(load("deepcave_BOHB_run_1")), opts("best", k=3))
-    assert one.numbers["best"]["n_top"] == 1  # one evaluation at the largest budget
+    n = one.numbers["best"]
+    # One configuration reached the largest budget; the top 3 goes on with those that stopped lower.
+    assert n["n_at_max_budget"] == 1 and n["n_top"] == 3
+    assert [t["sample_id"] for t in n["top"]][0] == n["incumbent"]["sample_id"]
     validate_spec(one.charts[0].spec)
 
 

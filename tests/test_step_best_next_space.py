@@ -16,7 +16,8 @@ from testdata import HPB
 
 
 def _raw_top(folder, k):
-    """Top k evaluations by validation accuracy at the largest budget, straight from the logs."""
+    """Top k configurations by the deck's ranking (hpbandster's incumbent rule: the largest budget a
+    configuration reached, then the lowest loss there), straight from the logs."""
     configs = {tuple(json.loads(l)[0]): json.loads(l)[1] for l in (folder / "configs.json").open()}
     rows = []
     for line in (folder / "results.json").open():
@@ -25,10 +26,11 @@ def _raw_top(folder, k):
             continue
         info = result["info"]
         acc = info.get("validation_accuracy", info.get("validation accuracy"))
-        rows.append({"budget": budget, "acc": acc, **configs[tuple(cid)]})
+        rows.append({"cid": tuple(cid), "budget": budget, "loss": result["loss"], "acc": acc, **configs[tuple(cid)]})
     df = pd.DataFrame(rows)
-    top = df[df["budget"] == df["budget"].max()].sort_values("acc", ascending=False, kind="stable")
-    return top.head(k)
+    reached = df.groupby("cid")["budget"].transform("max")
+    deciding = df[df["budget"] == reached].sort_values("loss", kind="stable").drop_duplicates("cid")
+    return deciding.sort_values(["budget", "loss"], ascending=[False, True], kind="stable").head(k)
 
 
 @pytest.mark.parametrize("folder", [demo_path(), HPB / "hpbandster_example_5_mnist"], ids=["demo", "mnist"])

@@ -94,7 +94,7 @@ def test_verdict_sentences():
     pair = {"low": 27.0, "high": 81.0, "n": 10, "rho": 0.93, "same_winner": True, "winner_rank": 1,
             "median_low": 0.951, "median_high": 0.960, "spread_high": 0.02}
     text = budgets.verdict(pair, [pair], ACCURACY, 4)
-    assert text.startswith("The 10 configurations run at both 27 and 81 rank almost the same (ρ = 0.93): "
+    assert text.startswith("The 10 configurations run at both 27 and 81 rank almost the same (Spearman's ρ = +0.93): "
                            "a maximum budget of 27 would likely have picked the same winner.")
     assert "also the best at 81" in text and "95.1% at 27 and 96.0% at 81: about the same" in text
     low = dict(pair, rho=0.1, same_winner=False, winner_rank=4, median_low=0.8)
@@ -102,6 +102,11 @@ def test_verdict_sentences():
     assert "rank differently" in text and "4th of 10 at 81" in text and "better at 81" in text
     ties = dict(low, spread_high=0.004)
     assert "mostly noise" in budgets.verdict(ties, [ties], ACCURACY, 4)
+    # "The larger budget matters" never sits beside "about the same" (the medians barely move).
+    flat = dict(low, median_low=0.955, spread_high=0.05)
+    text = budgets.verdict(flat, [flat], ACCURACY, 4)
+    assert "the larger budget matters" in text and "about the same" not in text
+    assert "changes which one wins, not how good they are" in text
     assert "mostly noise" not in budgets.verdict(ties, [ties], LOSS, 4)  # a loss has no natural unit
     small = dict(pair, n=4)
     assert "Only 4 configurations" in budgets.verdict(small, [small], ACCURACY, 4)

@@ -111,7 +111,8 @@ def test_brush_links_table_rows_by_x_and_y_and_snapshot():
     slide = build(run)
     (chart,) = slide.charts
     (table,) = slide.tables
-    assert [(l.param, l.key) for l in chart.links] == [("brush", "sample_id")]
+    # The brush carries configurations to the data panel (all their evaluations), like view B.
+    assert [(l.param, l.key, l.carry) for l in chart.links] == [("brush", "config_id", True)]
     assert table.follows == (chart.id,) and chart.id == "s3-embedding"
     (points,) = [d for d in datasets(chart.spec).values() if d and "x" in d[0]]
     by_id = {p["sample_id"]: (p["x"], p["y"]) for p in points}

@@ -39,7 +39,20 @@ def test_validate_yaml_error_and_missing_story():
 def test_validate_good_story():
     res = bohbvis("validate", "tests/data/stories/good_full.yaml")
     assert res.returncode == 0, res.stderr
-    assert res.stdout.strip() == "tests/data/stories/good_full.yaml: valid (4 steps)"
+    assert res.stdout.strip() == ("tests/data/stories/good_full.yaml: valid (4 steps, names checked against "
+                                  "tests/data/stories/../hpbandster/hpbandster_example_5_mnist)")
+
+
+def test_validate_checks_the_theme_and_the_names_a_story_quotes(tmp_path):
+    """What build would reject, validate rejects too: an unknown theme, a misspelt number name."""
+    story = tmp_path / "typos.yaml"
+    story.write_text("title: t\ndata: demo\ntheme: lite\nsteps:\n  - kind: title\n"
+                     "    text: \"{{ best.acuracy }}\"\n", encoding="utf-8")
+    res = bohbvis("validate", str(story))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert f"{story}:3: theme: unknown theme 'lite'" in res.stderr and "Did you mean 'light'?" in res.stderr
+    assert f"{story}:6:" in res.stderr and "unknown name 'acuracy' in 'best'" in res.stderr
+    assert "Did you mean 'accuracy'?" in res.stderr
 
 
 def test_schema_command_prints_the_schema_that_checks_stories():

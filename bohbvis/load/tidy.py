@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 
 from ..errors import BohbvisError, did_you_mean
 from ..model.assemble import assemble

@@ -43,9 +43,11 @@ def budget(x: Any) -> str:
 
 
 def value(x: Any) -> str:
-    """A hyperparameter value of any type, as text."""
+    """A hyperparameter value of any type, as text (booleans in words: yes / no)."""
     if _missing(x):
         return "–"
+    if isinstance(x, bool) or type(x).__name__ == "bool_":  # numpy's bool too
+        return "yes" if x else "no"
     try:
         if x is None or x != x:
             return "–"

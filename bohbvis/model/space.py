@@ -161,12 +161,27 @@ def _check_cs_hyperparameter(hp: Any, i: int, path: Path, text: str) -> None:
         raise BohbvisError(f"'log' is {hp['log']!r}.", file=path, line=line, key=f"{key}.log", allowed="true, false")
 
 
+# ConfigSpace's condition types in words (a slide says "when optimizer is sgd or rms", never
+# Python's "optimizer in ['sgd', 'rms']").
+_CONDITION_WORDS = {"EQ": "is", "NEQ": "is not", "GT": "is above", "LT": "is below", "IN": "is"}
+
+
+def _word(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
 def _condition_text(c: dict) -> str:
+    parent = c.get("parent")
     if "values" in c:
-        values = c["values"] if isinstance(c["values"], list) else [c["values"]]
-        return f"{c.get('parent')} in {values!r}"
+        raw = c["values"] if isinstance(c["values"], list) else [c["values"]]
+        values = [_word(v) for v in raw]
+        listed = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+        return f"when {parent} is {listed}"
     if "value" in c:
-        return f"{c.get('parent')} {c.get('type', 'EQ')} {c['value']!r}"
+        kind = str(c.get("type", "EQ")).upper()
+        return f"when {parent} {_CONDITION_WORDS.get(kind, kind.lower())} {_word(c['value'])}"
     return str(c.get("type", "condition"))
 
 

@@ -55,7 +55,9 @@ def slide_html(slide: Slide, *, index: int, static: bool = False,
         head = (f'<h2 class="slide-title">{esc(slide.title)}</h2>' if slide.title else "") + (
             f'<p class="slide-subtitle">{render_inline(slide.subtitle)}</p>' if slide.subtitle else "")
         body = (f'<header class="slide-header">{head}</header>' if head else "") + f'<div class="slide-body">{blocks}</div>'
-    notes = render_markdown(slide.notes)
+    described = [c.description for c in slide.charts if c.description]
+    notes = render_markdown("\n\n".join(
+        [slide.notes] * bool(slide.notes) + [f"*Chart:* {d}" for d in described]))
     aside = f'<aside class="notes">{notes}</aside>' if notes else ""
     return (f'<section class="{classes}" data-kind="{esc(slide.kind)}" data-index="{index}" '
             f'id="slide-{index + 1}" aria-label="{esc(label)}">{body}{aside}</section>\n')
@@ -88,7 +90,7 @@ def _chart(chart: Chart, *, static: bool, chart_svgs: Mapping[str, str]) -> str:
         state = f'<p class="chart-state">{esc(chart.state)}</p>' if chart.state else ""
         # The SVG comes from vl-convert (our own renderer), not from the story: inserted as is.
         return f'<figure class="block chart-block"><div class="chart-svg">{chart_svgs[chart.id]}</div>{state}{caption}</figure>'
-    label = esc(chart.caption or chart.id)
+    label = esc(chart.description or chart.caption or chart.id)
     return (f'<figure class="block chart-block{_fragment(chart.fragment, static)}">'
             f'<p class="carry-badge" hidden></p>'
             f'<div class="vega-embed chart" data-chart-id="{esc(chart.id)}" role="group" aria-label="{label}"></div>'
@@ -100,14 +102,19 @@ def _live_table(table: Table) -> str:
     head = "".join(
         f'<th scope="col" data-key="{esc(c.key)}" data-format="{esc(c.format)}" aria-sort="none">'
         f'<button type="button">{esc(c.label)}</button></th>' for c in table.columns)
-    tools = (f'<input type="search" class="table-filter" placeholder="Filter rows…" aria-label="Filter the rows">'
+    tools = ('<input type="search" class="table-filter" placeholder="Filter rows…" aria-label="Filter the rows">'
              if table.filterable else "")
     caption = f'<p class="table-caption">{render_inline(table.caption)}</p>' if table.caption else ""
     few = " few-rows" if len(table.rows) <= FEW_ROWS else ""
     # A table nobody filters or brushes needs no tool bar: a bare "5 rows" line is noise.
     quiet = " hidden" if not table.filterable and not table.follows else ""
+    toggle = ""
+    if table.collapsed:  # deck.js opens and closes it (and re-fits the charts above)
+        toggle = (f'<button type="button" class="table-toggle" aria-expanded="false" '
+                  f'aria-controls="table-{esc(table.id)}">Show the table</button>')
+        few += " collapsed"
     return (f'<div class="block table-block{few}" data-table-id="{esc(table.id)}">'
-            f'<div class="table-tools"{quiet}>{tools}<span class="table-status" aria-live="polite"></span></div>'
+            f'<div class="table-tools"{quiet}>{toggle}{tools}<span class="table-status" aria-live="polite"></span></div>'
             f'<div class="table-scroll"><table class="data-table" id="table-{esc(table.id)}">'
             f'<thead><tr>{head}</tr></thead><tbody></tbody></table></div>{caption}</div>')
 
@@ -159,7 +166,8 @@ def format_cell(x: Any, fmt: str) -> str:
                 raise TypeError
             x = float(x)
         except (TypeError, ValueError):
-            return str(x)  # text in a number column is shown as it is
+            # text in a number column is shown as it is; a yes/no value in words
+            return FILTERS["value"](x) if isinstance(x, bool) else str(x)
     return FILTERS.get(fmt or "value", FILTERS["value"])(x)
 
 

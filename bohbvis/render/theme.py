@@ -37,6 +37,7 @@ COLOR_VARIABLES = tuple(v for v in REQUIRED if not v.startswith("font-")) + (
 LABEL_SIZE = 15
 TITLE_SIZE = 17
 CHART_TITLE_SIZE = 20
+MARK_TEXT_SIZE = 13  # text marks (labels inside charts); no chart text is drawn under 12 px
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,10 @@ def vega_config(v: Mapping[str, str]) -> Mapping[str, Any]:
         "legend": {**text_style, "symbolStrokeWidth": 2, "rowPadding": 6},
         "header": text_style,
         "mark": {"color": v["accent"]},
-        "text": {"color": fg, "font": font},
+        # Rules and ticks (arrows, whiskers, range tracks) in the axis color, visible on either background.
+        "rule": {"color": domain}, "tick": {"color": domain},
+        # Vega's default mark text is 11 px: below the deck's floor of 12 px at 1280×720.
+        "text": {"color": fg, "font": font, "fontSize": MARK_TEXT_SIZE},
         "range": {"category": categories, "ramp": ramp, "heatmap": ramp, "diverging": diverging},
     }
     return MappingProxyType(config)

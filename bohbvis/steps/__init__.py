@@ -14,10 +14,13 @@ from typing import Callable
 from ..options import StepOptions
 from ._base import Slide
 
-# Order = the order `bohbvis schema` and error messages list the kinds in.
+# Order = the order `bohbvis schema`, the reference and error messages list the kinds in: the
+# deck's text kinds, then the seed's overview and views A–D in the order a talk explains a run,
+# then the views peers have, the advice for the next run and the comparison of runs.
 KINDS: tuple[str, ...] = (
     "title",
     "markdown",
+    "glossary",
     "chart",
     "overview",
     "principle",
@@ -29,13 +32,13 @@ KINDS: tuple[str, ...] = (
     "budgets",
     "sampling",
     "table",
-    "next_experiment",
-    "compare",
     "trajectory",
     "learning_curves",
+    "importance",
     "parallel",
     "timeline",
-    "importance",
+    "next_experiment",
+    "compare",
 )
 
 _loaded: dict[str, ModuleType] = {}

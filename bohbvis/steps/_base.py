@@ -75,6 +75,9 @@ class Chart:
     caption: str = ""  # markdown, under the chart
     state: str = ""  # static export: what the interactive controls show, e.g. "Showing the mean"
     fragment: bool = False
+    # What the chart shows in words, from the data (what is drawn, the extremes, the trend): the
+    # chart's accessible name in the deck, and a line of the speaker notes.
+    description: str = ""
 
     def __post_init__(self) -> None:
         # Vega-Lite copies data values into expressions (custom sort orders, filters), and Vega's
@@ -134,6 +137,9 @@ class Table:
     static_rows: int = 12  # rows shown in PDF/PNG export before "… N more rows"
     empty_text: str = "Brush a chart to list configurations here."
     filterable: bool = True
+    # Folded under a "Show the table" button in the deck (its row count and status stay in view),
+    # so the chart above gets the slide's room; static exports show it as usual.
+    collapsed: bool = False
 
 
 CARRIED = "carried"  # Table.follows entry: follow the deck's carried selection

@@ -4,8 +4,9 @@ Left: every evaluation's metric by budget (the incumbent starred and labelled, t
 ringed). Right: for each hyperparameter, where the incumbent's value sits in its range (log
 scale where the space says log; for choices, which one), the other top-k as lighter dots; one
 row of at least ROW_HEIGHT px per hyperparameter at the design size, so labels never overlap.
-Below: the top-k table (no caption line: the chart's caption says what it lists). Top-k = the best k evaluations by the metric at the largest budget;
-the incumbent is hpbandster's (lowest loss at the largest budget).
+Below: the top-k table. Top-k = the first k of bohbvis.analysis.ranking (the deck's one
+definition of best: hpbandster's incumbent rule, lowest loss at the largest budget, unless the
+story says `best_by: accuracy`), so the table's first row is always the incumbent.
 
 Numbers (`best.<name>`): metric, k, n_top (≤ k), max_budget, n_at_max_budget, incumbent
 {sample_id, config_id, bracket, round, budget, loss, accuracy, sample_type, origin, value,
@@ -27,6 +28,7 @@ import pandas as pd
 from ..model import format as fmt
 from ..model.run import Run
 from ..model.space import Hyperparameter
+from ..analysis.ranking import BestRule, ranked_configs, rule_for
 from ..options import Int, StepOptions
 from ._base import Chart, Column, Html, Slide, Table, UserText
 from ._spec import vega_lite
@@ -35,12 +37,15 @@ from ._rows import crashed_note, hp_format, number, plain, table_rows
 from ._sample_types import origins, sample_type_color
 from ._sampling import MAX_POINTS, sample_points
 from ._html import esc
+from ._units import best_by_option, budget_text, budget_unit_option
 
 KIND = "best"
 DESCRIPTION = "The best configurations: top-k at the largest budget, the incumbent in context and on the space's ranges."
 OPTIONS = {
     "k": Int(doc="How many of the best evaluations at the largest budget to show.", default=5, min=1, max=50),
     "metric": metric_option(),
+    "best_by": best_by_option(),
+    "budget_unit": budget_unit_option(),
 }
 
 SCATTER_WIDTH = 340
@@ -54,15 +59,10 @@ RANGES_DOMAIN = [-0.3, 1.75]  # x of the ranges chart: lower-end labels, the 0..
 VALUE_COLUMN = 1.42  # where the incumbent's values are written
 
 
-def top_k(run: Run, metric: Metric, k: int) -> pd.DataFrame:
-    """The best k evaluations with a value at the largest budget, best first, with rank/origin."""
-    ok = run.ok[run.ok[metric.field].notna()]
-    if ok.empty:
-        return ok.assign(rank=pd.Series(dtype="int64"), origin=pd.Series(dtype="object"))
-    at_max = ok[ok["budget"] == ok["budget"].max()]
-    top = metric.best_first(at_max).head(k).copy()
-    top["rank"] = range(1, len(top) + 1)
-    top["origin"] = top["config_id"].map(origins(run)).fillna("unknown")
+def top_k(run: Run, rule: BestRule, k: int) -> pd.DataFrame:
+    """The first k configurations of the deck's ranking (rank 1 = the incumbent), with origin."""
+    top = ranked_configs(run, rule).head(k).copy()
+    top["origin"] = top["config_id"].map(origins(run)).fillna("unknown") if len(top) else pd.Series(dtype="object")
     return top
 
 
@@ -111,7 +111,7 @@ def _range_frames(run: Run, top: pd.DataFrame, incumbent_id: str | None):
         else:
             choices = list(hp.choices or ())
             for i, c in enumerate(choices):
-                ticks.append({"hp": hp.name, "pos": round((i + 0.5) / len(choices), 6), "text": str(c)})
+                ticks.append({"hp": hp.name, "pos": round((i + 0.5) / len(choices), 6), "text": fmt.value(c)})
     return names, pd.DataFrame(dots), pd.DataFrame(ends), pd.DataFrame(ticks), pd.DataFrame(inactive)
 
 
@@ -140,7 +140,7 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
         for align in ("left", "right"):
             part = ends[ends["align"] == align]
             layers.append(
-                alt.Chart(part).mark_text(align=align, dx=5 if align == "left" else -5, fontSize=11, fillOpacity=0.7)
+                alt.Chart(part).mark_text(align=align, dx=5 if align == "left" else -5, fontSize=12, fillOpacity=0.7)
                 .encode(x=x, y=y, text="text:N")
             )
     if len(ticks):
@@ -148,7 +148,7 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
         # more rows only tick marks (the incumbent's own choice is written on the right anyway).
         if len(names) <= (PLOT_HEIGHT + RANGES_EXTRA) // 27:
             layers.append(
-                alt.Chart(ticks).mark_text(baseline="bottom", dy=-5, fontSize=10, fillOpacity=0.7)
+                alt.Chart(ticks).mark_text(baseline="bottom", dy=-5, fontSize=12, fillOpacity=0.7)
                 .encode(x=x, y=y, text="text:N")
             )
         layers.append(
@@ -169,7 +169,7 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
             layers.append(alt.Chart(inc[inc["pos"].notna()]).mark_point(shape="diamond", filled=True, size=150, opacity=1)
                           .encode(x=x, y=y, tooltip=tooltip))
             layers.append(
-                alt.Chart(inc.assign(col=VALUE_COLUMN)).mark_text(align="left", fontWeight="bold", fontSize=12)
+                alt.Chart(inc.assign(col=VALUE_COLUMN)).mark_text(align="left", fontWeight="bold", fontSize=13)
                 .encode(x=alt.X("col:Q", scale=alt.Scale(domain=RANGES_DOMAIN, nice=False), axis=None), y=y,
                         text="value:N")
             )
@@ -232,33 +232,33 @@ def _scatter_chart(run: Run, metric: Metric, top: pd.DataFrame, incumbent_id: st
     return chart, sampled
 
 
-def with_incumbent(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> pd.DataFrame:
-    """The top-k plus hpbandster's incumbent when ranking by accuracy left it out (rank empty):
-    the charts always mark the incumbent."""
-    if incumbent_id is None or incumbent_id in set(top["sample_id"]):
-        return top
-    row = run.table[run.table["sample_id"] == incumbent_id].assign(rank=np.nan, origin="unknown")
-    row["origin"] = row["config_id"].map(origins(run)).fillna("unknown")
-    return pd.concat([top, row], ignore_index=True)
-
-
-def numbers(run: Run, metric: Metric, k: int, top: pd.DataFrame) -> dict:
-    ok = run.ok[run.ok[metric.field].notna()]
+def numbers(run: Run, metric: Metric, rule: BestRule, k: int, top: pd.DataFrame, unit: str | None = None) -> dict:
+    ok = run.ok[run.ok[rule.field].notna()]
     max_budget = ok["budget"].max() if len(ok) else None
-    b = run.best
     inc = None
-    if b is not None:
-        origin = origins(run).get(b["config_id"], "unknown")
+    if len(top):
+        b = top.iloc[0]  # rank 1 of the deck's ranking: the incumbent
         inc = {
             "sample_id": str(b["sample_id"]), "config_id": str(b["config_id"]), "bracket": int(b["bracket"]),
             "round": int(b["round"]), "budget": number(b["budget"]), "loss": number(b["loss"]),
-            "accuracy": number(b["accuracy"]), "sample_type": str(b["sample_type"]), "origin": str(origin),
+            "accuracy": number(b["accuracy"]), "sample_type": str(b["sample_type"]), "origin": str(b["origin"]),
             "value": number(b[metric.field]),
             "config": {hp.name: plain(b[hp.column]) for hp in run.space},
         }
     counts = top["origin"].value_counts() if len(top) else pd.Series(dtype="int64")
+    # The best by the plotted metric alone, when that is another configuration (accuracy ranks
+    # a configuration first that the loss rule does not): said in the notes, never as "best".
+    by_metric = None
+    if metric.field != rule.field and len(ok):
+        at_max = ok[(ok["budget"] == max_budget) & ok[metric.field].notna()]
+        if len(at_max):
+            first = metric.best_first(at_max).iloc[0]
+            if inc is None or str(first["sample_id"]) != inc["sample_id"]:
+                by_metric = {"sample_id": str(first["sample_id"]), "value": number(first[metric.field])}
     return {
         "metric": metric.field,
+        "best_by": rule.field,
+        "rule": rule.describe(budget_text(max_budget, unit) if max_budget is not None else "the largest budget"),
         "k": k,
         "n_top": len(top),
         "max_budget": number(max_budget),
@@ -269,11 +269,22 @@ def numbers(run: Run, metric: Metric, k: int, top: pd.DataFrame) -> dict:
                 for r in top.to_dict("records")],
         "top_origin_counts": {t: int(counts.get(t, 0)) for t in ("random", "BO", "unknown")},
         "top_bo_share": float(counts.get("BO", 0)) / len(top) if len(top) else None,
-        "incumbent_is_top": bool(inc is not None and len(top) and top.iloc[0]["sample_id"] == inc["sample_id"]),
+        "incumbent_is_top": True,  # one ranking: its first row is the incumbent
+        "best_by_metric": by_metric,
         "n_crashed": run.n_crashed,
         "next_ranges": (ranges := next_ranges(run, top)),
         "next_space": next_space_sentence(ranges),
+        # The hyperparameters the top narrowed most (under half their range, at most three): a
+        # bullet's worth; the full sentence is `next_space`.
+        "next_space_short": next_space_sentence(_narrowest(ranges)) or next_space_sentence(ranges[:3]),
+        # "96.7% accuracy" / "0.429 loss": the incumbent as the slides write it.
+        "headline": f"{metric.fmt(inc['value'])} {metric.field}" if inc else "–",
     }
+
+
+def _narrowest(ranges: list[dict]) -> list[dict]:
+    narrow = [r for r in ranges if r.get("share_of_range") is not None and r["share_of_range"] < 0.5]
+    return sorted(narrow, key=lambda r: r["share_of_range"])[:3]
 
 
 def next_ranges(run: Run, top: pd.DataFrame) -> list[dict]:
@@ -309,7 +320,9 @@ def next_space_sentence(ranges: list[dict]) -> str:
         if "choices" in r:
             parts.append(f"{r['name']} {', '.join(fmt.value(c) for c in r['choices'])}")
         else:
-            lo, hi = fmt.value(r["lower"]), fmt.value(r["upper"])
+            whole = r["type"] in ("int", "integer")
+            lo, hi = ((fmt.integer(r["lower"]), fmt.integer(r["upper"])) if whole
+                      else (fmt.value(r["lower"]), fmt.value(r["upper"])))
             rng = lo if lo == hi else f"{lo}–{hi}"
             share = r.get("share_of_range")
             tail = f" ({fmt.pct(share, 0)} of its range{', log' if r['log'] else ''})" if share is not None else ""
@@ -317,54 +330,68 @@ def next_space_sentence(ranges: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def _caption(n: dict) -> str:
-    """One line under the chart: where the top configurations came from."""
+def _caption(n: dict, unit: str | None) -> str:
+    """Under the chart: the deck's rule for best (said once, here), and where the top came from."""
     c = n["top_origin_counts"]
     unknown = f", {c['unknown']} unknown" if c["unknown"] else ""
-    return (f"Top {n['n_top']} at budget {fmt.budget(n['max_budget'])}: {c['BO']} proposed by BO, "
-            f"{c['random']} random{unknown}.")
+    return (f"{n['rule']} Top {n['n_top']}: {c['BO']} proposed by BO, {c['random']} random{unknown}.")
 
 
-def _text(n: dict, metric: Metric) -> str:
+def _takeaway(n: dict, metric: Metric, unit: str | None) -> str:
+    """The slide's one sentence."""
     inc = n["incumbent"]
     if inc is None:
-        return "No evaluation at the largest budget returned a loss, so there is no incumbent."
+        return "No evaluation returned a loss, so there is no incumbent."
     made = {"random": "drawn at random", "BO": "proposed by BO's model"}.get(inc["origin"], "of unknown origin")
-    text = (
-        f"The incumbent {inc['sample_id']} reached {metric.fmt(inc['value'])} at budget "
-        f"{fmt.budget(inc['budget'])}; its configuration was {made} in bracket {inc['bracket']}."
-    )
+    return (f"The incumbent {inc['sample_id']} reached {metric.fmt(inc['value'])} {metric.field} at "
+            f"{budget_text(inc['budget'], unit)}; it was {made} in bracket {inc['bracket']}.")
+
+
+def _notes(n: dict, metric: Metric, unit: str | None) -> str:
+    inc = n["incumbent"]
+    if inc is None:
+        return _takeaway(n, metric, unit)
     c = n["top_origin_counts"]
-    text += (
-        f" Of the top {n['n_top']} of {n['n_at_max_budget']} evaluations at budget {fmt.budget(n['max_budget'])}, "
-        f"{c['BO']} came from BO and {c['random']} from random sampling"
-        + (f" ({c['unknown']} of unknown origin)" if c["unknown"] else "") + "."
+    text = (
+        "The incumbent is the configuration the run would hand over: " + n["rule"][0].lower() + n["rule"][1:]
+        + f" {_takeaway(n, metric, unit)} Of the top {n['n_top']} (table), {c['BO']} came from BO's model and "
+        f"{c['random']} from random sampling" + (f" ({c['unknown']} of unknown origin)" if c["unknown"] else "") + "."
     )
-    if not n["incumbent_is_top"] and metric.field == "accuracy" and n["top"]:
-        text += (f" By accuracy, {n['top'][0]['sample_id']} ranks first; hpbandster picks the incumbent by "
-                 "loss, which here does not follow accuracy exactly.")
+    other = n.get("best_by_metric")
+    if other:
+        text += (f" By {metric.field} alone {other['sample_id']} ({metric.fmt(other['value'])}) would rank first; "
+                 f"the deck ranks by {n['best_by']}, as hpbandster does, so it is not called best here.")
     return text
 
 
 def build(run: Run, options: StepOptions) -> Slide:
     metric = metric_for(run, options.get("metric", "auto"))
+    rule = rule_for(run, options.get("best_by", "loss"))
+    unit = options.get("budget_unit")
     k = options.get("k", OPTIONS["k"].default)
-    top = top_k(run, metric, k)
-    n = numbers(run, metric, k, top)
+    top = top_k(run, rule, k)
+    n = numbers(run, metric, rule, k, top, unit)
     inc_id = n["incumbent"]["sample_id"] if n["incumbent"] else None
     blocks: list = [UserText()]
     state = "Static: the incumbent is the diamond; hover a point in the deck for its numbers."
     if len(top):
-        marked = with_incumbent(run, top, inc_id)
-        scatter, sampled = _scatter_chart(run, metric, marked, inc_id)
+        scatter, sampled = _scatter_chart(run, metric, top, inc_id)
         # The legend is the scatter's (the ranges chart has no colors): an independent legend
         # sits beside the scatter instead of at the far right of both charts.
-        spec = vega_lite(alt.hconcat(scatter, _ranges_chart(run, marked, inc_id), spacing=40)
-                          .resolve_legend(color="independent"))
-        caption = " ".join(x for x in (_caption(n), sampled.note, crashed_note(run)) if x)
-        blocks.append(Chart(id=f"s{options.index}-best", spec=spec, caption=caption, state=state))
+        spec = vega_lite(alt.hconcat(scatter, _ranges_chart(run, top, inc_id), spacing=40)
+                         .resolve_legend(color="independent"))
+        caption = " ".join(x for x in (_caption(n, unit), sampled.note, crashed_note(run)) if x)
+        inc = n["incumbent"]
+        ok = run.ok[run.ok[metric.field].notna()]
+        description = (
+            f"Scatter of {len(ok):,} evaluations' {metric.field} by budget, from {metric.fmt(ok[metric.field].min())} "
+            f"to {metric.fmt(ok[metric.field].max())}; the incumbent {inc['sample_id']} "
+            f"({metric.fmt(inc['value'])} at {budget_text(inc['budget'], unit)}) is a diamond. Beside it, where the top "
+            f"{n['n_top']} sit in each of {len(run.space)} hyperparameter ranges.")
+        blocks.append(Chart(id=f"s{options.index}-best", spec=spec, caption=caption, state=state,
+                            description=description))
     else:
-        blocks.append(Html(f"<p>{esc(_text(n, metric))}</p>"))
+        blocks.append(Html(f"<p>{esc(_takeaway(n, metric, unit))}</p>"))
     if len(top):
         columns = _top_columns(run, metric)
         blocks.append(Table(
@@ -376,21 +403,19 @@ def build(run: Run, options: StepOptions) -> Slide:
         title = options.title
     elif inc is None:
         title = "The best configurations"
-    elif n["incumbent_is_top"]:
-        title = f"Best: {metric.fmt(inc['value'])} {metric.field} at budget {fmt.budget(inc['budget'])}"
     else:
-        title = (f"Incumbent: {metric.fmt(inc['value'])} {metric.field} at budget {fmt.budget(inc['budget'])} "
-                 f"(top: {metric.fmt(n['top'][0]['value'])})")
-    notes = _text(n, metric) + (
-        " Incumbent configuration: " + ", ".join(f"{k_}={fmt.value(v)}" for k_, v in inc["config"].items())
-        if inc else ""
+        title = f"Best: {inc['sample_id']}, {metric.fmt(inc['value'])} {metric.field} at {budget_text(inc['budget'], unit)}"
+    notes = _notes(n, metric, unit) + (
+        " Incumbent configuration: " + ", ".join(f"{k_} = {fmt.value(v)}" for k_, v in inc["config"].items()
+                                                 if v is not None)
+        + "." if inc else ""
     )
     return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})
 
 
 def _top_columns(run: Run, metric: Metric) -> tuple[Column, ...]:
-    cols = [Column("rank", "#", "int"), Column("sample_id", "sample"), Column("bracket", "bracket", "int"),
-            Column("origin", "origin")]
+    cols = [Column("rank", "#", "int"), Column("sample_id", "sample"), Column("budget", "budget", "budget"),
+            Column("bracket", "bracket", "int"), Column("origin", "origin")]
     if run.has_accuracy:
         cols.append(Column("accuracy", "accuracy", "pct"))
     cols.append(Column("loss", "loss", "num"))

@@ -6,9 +6,11 @@ round. A radio control bound to the Vega-Lite param `agg` switches the aggregate
 filters the right view (that bracket's evaluations, colored by sample type) and the linked table.
 
 Numbers (`brackets.<name>`): metric, agg (initial: "mean" | "max" | "min"), n_brackets,
-n_multi_round (brackets with 2+ rounds), n_rising (of those, where the mean improved from the
-first to the last round), first_round_mean / last_round_mean (mean metric of all first-round /
-last-round evaluations of multi-round brackets), best_bracket, best_value (the best single
+n_multi_round (brackets with 2+ rounds), n_single_round, n_rising (of those, where the mean improved
+from the first to the last round), first_round_mean / last_round_mean (mean metric of all
+first-round / last-round evaluations of multi-round brackets), n_rising_best, first_round_best /
+last_round_best (the same for each bracket's best value per round: what the control's other
+setting shows), best_bracket, best_value (the best single
 evaluation at the largest budget and its bracket), n_crashed, rounds (list of {bracket, round,
 budget, n, mean, best}).
 """
@@ -22,7 +24,8 @@ import pandas as pd
 from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, Int, StepOptions
-from ._base import Chart, Link, Slide, Table, UserText
+from ._base import Chart, Html, Link, Slide, Table, UserText
+from ._html import esc
 from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option, metric_scale
 from ._rows import base_columns, crashed_note, number, table_rows
@@ -48,9 +51,9 @@ OPTIONS = {
 PARAM = "bracket_pick"
 LINES_WIDTH = 460
 POINTS_WIDTH = 360
-# Drawn a little taller than a slide with a table under it leaves: the deck shrinks a chart to
-# its box, never enlarges it, so this way the chart fills the room it gets.
-HEIGHT = 230
+# The table under the chart is folded (Table.collapsed), so the chart takes the slide's height
+# (the deck shrinks a chart to its box, never enlarges it).
+HEIGHT = 300
 LEGEND_ROWS = 5  # bracket legend entries per column: a taller legend sets the chart's least height
 
 
@@ -85,9 +88,15 @@ def numbers(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame) -> dict:
         "agg": agg,
         "n_brackets": int(rounds["bracket"].nunique()),
         "n_multi_round": len(firsts),
+        "n_single_round": int(rounds["bracket"].nunique()) - len(firsts),
         "n_rising": rising,
         "first_round_mean": number(in_multi.loc[in_multi["round"] == 0, metric.field].mean()) if len(in_multi) else None,
         "last_round_mean": number(in_multi.loc[in_multi["round"] == max_round, metric.field].mean()) if len(in_multi) else None,
+        # The same with the control on "best" (max accuracy / min loss): the mean over brackets of
+        # each bracket's best first-round / last-round value, and in how many brackets it improved.
+        "first_round_best": number(firsts["best"].mean()) if len(firsts) else None,
+        "last_round_best": number(lasts["best"].mean()) if len(lasts) else None,
+        "n_rising_best": int(((lasts["best"] - firsts["best"]) * sign > 0).sum()) if len(firsts) else 0,
         "best_bracket": int(best_row["bracket"]) if best_row is not None else None,
         "best_value": number(best_row[metric.field]) if best_row is not None else None,
         "n_crashed": run.n_crashed,
@@ -134,25 +143,39 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
         value="mean" if agg == "mean" else best_name,
         bind=alt.binding_radio(options=["mean", best_name], name=f"{metric.field} per round: "),
     )
-    pick = alt.selection_point(name=PARAM, fields=["bracket"], on="click", clear="dblclick", bind="legend")
+    # Click a line (double-click clears), or pick it in the dropdown: the keyboard's way in.
+    ids = [int(b) for b in sorted(rounds["bracket"].unique())]
+    pick = alt.selection_point(
+        name=PARAM, fields=["bracket"], on="click", clear="dblclick",
+        bind=alt.binding_select(options=[None, *ids], labels=["all", *(str(i) for i in ids)], name="bracket: "))
     if x_field == "round":
-        x = alt.X("round:O", title="round (each round: the best 1/eta, on eta × the budget)",
+        eta = fmt.budget(run.eta) if run.eta else "η"
+        x = alt.X("round:O", title=f"round (each keeps the best 1/{eta} for {eta}× the budget)",
                   axis=alt.Axis(labelAngle=0))
     else:
         x = alt.X("budget:Q", title="budget", scale=alt.Scale(type="log", nice=False),
                   axis=alt.Axis(values=[number(b) for b in run.budgets], format="~g"))
     # A short axis title: one longer than the plot is tall makes the view taller than its plot.
-    y = alt.Y("value:Q", title=metric.field, scale=alt.Scale(zero=False),
+    # One y range for both settings of the control: switching mean ↔ best must not re-zoom the
+    # axis silently (the same height would then mean different numbers).
+    both = pd.concat([lines_data["mean"], lines_data[best_name]]).dropna()
+    domain = [float(both.min()), float(both.max())] if len(both) else None
+    if domain and domain[0] == domain[1]:
+        domain = None
+    y = alt.Y("value:Q", title=metric.field, scale=alt.Scale(zero=False, domain=domain, nice=True),
               axis=alt.Axis(format=metric.d3_format))
-    n_brackets = int(rounds["bracket"].nunique())
-    # A column of 15 brackets is taller than the room the slide leaves the chart, and the
-    # deck cannot shrink a legend: it would push the mean/max control out of the chart box.
-    columns = min(6, -(-n_brackets // LEGEND_ROWS))
-    color = alt.Color("bracket:O", title="bracket",
-                      legend=alt.Legend(orient="right", symbolType="stroke", columns=columns,
-                                        rowPadding=3, columnPadding=10, symbolSize=60))
+    # Fifteen shades of one hue tell no bracket apart. Brackets that start on the same budget
+    # run the same plan (same rounds, same budgets), so the color says where a bracket starts
+    # (a handful of colors from the theme's colour-blind-safe palette), the tooltip and a click
+    # say which bracket it is.
+    first_budget = lines_data.groupby("bracket")["budget"].transform("min")
+    lines_data["starts"] = first_budget.map(lambda b: f"starts at {fmt.budget(b)}")
+    start_order = [f"starts at {fmt.budget(b)}" for b in sorted(first_budget.unique())]
+    color = alt.Color("starts:N", title="bracket", sort=start_order, scale=alt.Scale(domain=start_order),
+                      legend=alt.Legend(orient="right", symbolType="stroke", symbolSize=120, symbolStrokeWidth=4))
     tooltip = [
         alt.Tooltip("bracket:O", title="bracket"),
+        alt.Tooltip("starts:N", title="first round"),
         alt.Tooltip("round:O", title="round"),
         alt.Tooltip("budget_label:N", title="budget"),
         alt.Tooltip("n:Q", title="evaluations"),
@@ -162,8 +185,8 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
     base = (
         alt.Chart(lines_data)
         .transform_calculate(value="datum[agg]")
-        .encode(x=x, y=y, color=color, opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-                tooltip=tooltip)
+        .encode(x=x, y=y, color=color, detail="bracket:O",
+                opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)), tooltip=tooltip)
     )
     lines = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=60, filled=True)).add_params(agg_param, pick)
     left = lines.properties(
@@ -208,11 +231,52 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
     return spec, sampled
 
 
-def _caption_fact(n: dict, metric: Metric) -> str:
+def _takeaways(n: dict, metric: Metric) -> dict[str, str]:
+    """The slide's one sentence for each setting of the mean ↔ best control (the deck shows the
+    one the control is on, so the text never claims what the chart does not show)."""
+    best = metric.best_agg
     if not n["n_multi_round"]:
-        return ""
-    return (f"The mean {metric.field} improved from the first to the last round in {n['n_rising']} of "
-            f"{n['n_multi_round']} brackets ({metric.fmt(n['first_round_mean'])} → {metric.fmt(n['last_round_mean'])}).")
+        one = "Every bracket ran a single round, so there is no rise from round to round to see."
+        return {"mean": one, best: one}
+    single = (f" The other {n['n_single_round']} ran a single round." if n["n_single_round"] else "")
+    word = "highest" if metric.higher_is_better else "lowest"
+    return {
+        "mean": (f"The mean {metric.field} of a round {_moves(metric, n['first_round_mean'], n['last_round_mean'])} "
+                 f"from {metric.fmt(n['first_round_mean'])} in first rounds to "
+                 f"{metric.fmt(n['last_round_mean'])} in last rounds; it improves in {n['n_rising']} of "
+                 f"{n['n_multi_round']} brackets with several rounds.{single}"),
+        best: (f"The {word} {metric.field} of a round goes from {metric.fmt(n['first_round_best'])} in first rounds to "
+               f"{metric.fmt(n['last_round_best'])} in last rounds (mean over brackets); it improves in "
+               f"{n['n_rising_best']} of {n['n_multi_round']} brackets with several rounds.{single}"),
+    }
+
+
+def _description(n: dict, metric: Metric, rounds: pd.DataFrame) -> str:
+    if not len(rounds):
+        return "No bracket has an evaluation with a value."
+    lo, hi = rounds.loc[rounds["mean"].idxmin()], rounds.loc[rounds["mean"].idxmax()]
+    text = (f"Line chart of the mean {metric.field} per round, one line per bracket ({n['n_brackets']} brackets), "
+            f"from {metric.fmt(lo['mean'])} (bracket {int(lo['bracket'])}, round {int(lo['round'])}) to "
+            f"{metric.fmt(hi['mean'])} (bracket {int(hi['bracket'])}, round {int(hi['round'])})")
+    if n["n_multi_round"]:
+        text += (f"; first rounds average {metric.fmt(n['first_round_mean'])}, last rounds "
+                 f"{metric.fmt(n['last_round_mean'])}")
+    return text + ". Beside it, the evaluations of the picked bracket by budget and sample type."
+
+
+def _moves(metric: Metric, first, last) -> str:
+    """'rises' / 'falls' as the numbers do (a falling loss is the good direction)."""
+    if first is None or last is None or first == last:
+        return "goes"
+    return "rises" if last > first else "falls"
+
+
+def _takeaway_html(texts: dict[str, str], shown: str) -> str:
+    """One <p> per control setting; deck.js shows the one whose data-when matches the chart's
+    `agg` param (static export: the initial one)."""
+    return "".join(
+        f'<p class="takeaway" data-param="agg" data-when="{esc(k)}"{"" if k == shown else " hidden"}>{esc(v)}</p>'
+        for k, v in texts.items())
 
 
 def _story_text(n: dict, metric: Metric) -> str:
@@ -244,8 +308,10 @@ def build(run: Run, options: StepOptions) -> Slide:
     spec, sampled = _charts(run, metric, agg, drawn, options.get("x", "round"))
     chart_id = f"s{options.index}-brackets"
 
-    caption_bits = [note for note in (_caption_fact(n, metric), lines_note, sampled.note, crashed_note(run))
-                    if note]
+    caption_bits = [note for note in (
+        "Color: the budget a bracket starts on; brackets with the same start run the same plan. "
+        "Click a line to pick a bracket, double-click to clear.", lines_note, sampled.note, crashed_note(run))
+        if note]
     agg_word = "mean" if agg == "mean" else ("maximum" if agg == "max" else "minimum")
     state = (
         f"Showing the {agg_word} {metric.field} per round; the deck can switch to the "
@@ -262,17 +328,20 @@ def build(run: Run, options: StepOptions) -> Slide:
         caption=listed.note,
         static_rows=3,  # on paper the chart keeps the room (the deck's table scrolls)
         empty_text="Click a bracket's line to list its evaluations here.",
+        collapsed=True,  # the chart gets the slide; "Show the table" opens the rows
     )
+    texts = _takeaways(n, metric)
     blocks = (
         UserText(),
+        Html(_takeaway_html(texts, agg)),
         Chart(id=chart_id, spec=spec, links=(Link(param=PARAM, key="sample_id", carry=True),),
-              caption=" ".join(caption_bits), state=state),
+              caption=" ".join(caption_bits), state=state, description=_description(n, metric, rounds)),
         table,
     )
     if options.title:
         title = options.title
     elif n["n_multi_round"]:
-        title = f"Later rounds score better in {n['n_rising']} of {n['n_multi_round']} brackets"
+        title = f"Later rounds score better in {n['n_rising']} of {n['n_brackets']} brackets"
     else:
         title = f"{metric.field.capitalize()} per bracket"
     notes = (

@@ -34,6 +34,7 @@ from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, number, plain
 from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
 from ._html import esc
+from ._units import signed
 
 KIND = "budgets"
 DESCRIPTION = "The metric per budget, and whether configurations rank the same on low and high budgets."
@@ -179,7 +180,7 @@ def verdict(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int
     # A low ρ among near-ties is noise, not a verdict on the budget (accuracy only: one percentage
     # point is a natural unit there; a loss has no such scale).
     near_ties = metric.field == "accuracy" and pair["spread_high"] is not None and pair["spread_high"] <= 0.01
-    text = f"The {n} configurations run at both {lo} and {hi} {_agreement(rho)} (ρ = {rho:.2f})"
+    text = f"The {n} configurations run at both {lo} and {hi} {_agreement(rho)} (Spearman's ρ = {signed(rho)})"
     if rho >= 0.8 and pair["same_winner"]:
         text += f": a maximum budget of {lo} would likely have picked the same winner."
     elif rho >= 0.8:
@@ -196,8 +197,11 @@ def verdict(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int
     else:
         text += f" The best of them at {lo} is {_ordinal(pair['winner_rank'])} of {n} at {hi}."
     a, b = pair["median_low"], pair["median_high"]
+    budget_matters = rho < 0.5 and not near_ties
     if _about_same(metric, a, b):
-        how = "about the same"
+        # Never "the larger budget matters" and "about the same" side by side: say what each is about.
+        how = ("the larger budget changes which one wins, not how good they are on the whole" if budget_matters
+               else "about the same")
     else:
         better = (b > a) == metric.higher_is_better
         how = f"{'better' if better else 'worse'} at {hi}"
@@ -205,6 +209,26 @@ def verdict(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int
     if n < 10:
         text += f" (Only {n} configurations: treat this as a hint, not a finding.)"
     return text
+
+
+def takeaway(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int) -> str:
+    """The verdict in one short sentence for the slide (the full `verdict` goes to the notes)."""
+    if n_budgets < 2 or pair is None:
+        return verdict(pair, pairs, metric, n_budgets)
+    lo, hi, n, rho = fmt.budget(pair["low"]), fmt.budget(pair["high"]), pair["n"], pair["rho"]
+    near_ties = metric.field == "accuracy" and pair["spread_high"] is not None and pair["spread_high"] <= 0.01
+    rho_text = f"Spearman's ρ = {signed(rho)}, n = {n}"
+    if rho >= 0.8:
+        text = (f"A maximum budget of {lo} would likely have picked the same winner ({rho_text})." if pair["same_winner"]
+                else f"A maximum budget of {lo} would have ranked them much the same ({rho_text}).")
+    elif near_ties:
+        text = (f"A maximum budget of {lo} would likely have found one about as good: at {hi} they score within "
+                f"{pair['spread_high'] * 100:.1f} percentage points ({rho_text}).")
+    elif rho >= 0.5:
+        text = f"A maximum budget of {lo} would have changed the ranking somewhat ({rho_text})."
+    else:
+        text = f"The larger budget matters: at {lo} the same configurations rank differently ({rho_text})."
+    return text + (" Only a hint: few configurations." if n < 10 else "")
 
 
 # --- the slide -------------------------------------------------------------------------------
@@ -254,7 +278,13 @@ def build(run, options) -> Slide:
         f"Boxes: quartiles and median of {len(ok):,} evaluations; whiskers: within 1.5 box-heights.",
         "Heatmap: Spearman's ρ of the same configurations on two budgets (n = how many)."
         if len(order) >= 2 else "", note, crashed_note(run)) if s)
-    chart = Chart(id=f"s{idx}-budgets", spec=spec, caption=caption,
+    rhos = [p["rho"] for p in pairs if p["rho"] is not None]
+    description = (f"Box plots of {metric.field} per budget, median from {metric.fmt(medians[order[0]])} at budget "
+                   f"{order[0]} to {metric.fmt(medians[order[-1]])} at {order[-1]}" if order else f"No {metric.field} to draw")
+    if rhos:
+        description += (f"; a heatmap of rank agreement between {len(rhos)} budget pairs, Spearman's ρ from "
+                        f"{signed(min(rhos))} to {signed(max(rhos))}")
+    chart = Chart(id=f"s{idx}-budgets", spec=spec, caption=caption, description=description + ".",
                   state=f"Showing {metric.field} per budget and the rank agreement of {n_pairs_ok} budget pair(s).")
 
     notes = (
@@ -278,15 +308,17 @@ def build(run, options) -> Slide:
         "median_low": None if pair is None else pair["median_low"],
         "median_high": None if pair is None else pair["median_high"],
         "verdict": sentence,
+        "takeaway": None,  # set below: the verdict's first sentence (the one on the slide)
     }
     title = options.title or (
         f"Would budget {fmt.budget(pair['low'])} have been enough?" if pair is not None
         else f"{metric.field.capitalize()} per budget")
-    head, _, rest = sentence.partition(". ")
-    head = head if head.endswith(".") or not rest else head + "."
-    summary = f'<p class="small"><strong>{esc(head)}</strong> {esc(rest)}</p>'
+    # One takeaway on the slide; the medians and the winner's rank go to the notes.
+    head = takeaway(pair, pairs, metric, len(order))
+    numbers["takeaway"] = head
+    summary = f'<p class="takeaway">{esc(head)}</p>'
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(summary)),
-                 notes=notes, numbers={KIND: numbers})
+                 notes=sentence + " " + notes, numbers={KIND: numbers})
 
 
 def _rank_heatmap(pairs: list[dict], labels: dict[float, str], order: list[str]):
@@ -294,19 +326,23 @@ def _rank_heatmap(pairs: list[dict], labels: dict[float, str], order: list[str])
 
     rows = [{"low": labels[p["low"]], "high": labels[p["high"]], "n": p["n"],
              "rho": None if p["rho"] is None else round(p["rho"], 4),
-             "label": (f"{p['rho']:.2f}" if p["rho"] is not None else "–") + f"\nn={p['n']}"}
+             "label": (signed(p["rho"]) if p["rho"] is not None else "–") + f"\nn = {p['n']}",
+             "strong": p["rho"] is not None and abs(p["rho"]) >= 0.55}
             for p in pairs]
     df = pd.DataFrame(rows)
-    side = min(62 * max(len(order) - 1, 1), 380)
+    side = min(72 * max(len(order) - 1, 1), 380)
     base = alt.Chart(df).encode(
         x=alt.X("low:O", sort=order[:-1], title="lower budget", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("high:O", sort=list(reversed(order[1:])), title="higher budget"),
         tooltip=[alt.Tooltip("low:O", title="lower budget"), alt.Tooltip("high:O", title="higher budget"),
                  alt.Tooltip("n:Q", title="configurations on both"),
                  alt.Tooltip("rho:Q", title="Spearman ρ", format=".2f")])
-    cells = base.mark_rect(stroke="white").encode(
+    cells = base.mark_rect().encode(
         color=alt.Color("rho:Q", title="Spearman ρ", scale=alt.Scale(domain=[-1, 1], domainMid=0)))
-    text = base.mark_text(fontSize=11, lineBreak="\n").encode(text="label:N")
-    return alt.layer(cells, text).properties(
+    # Dark text on pale cells, white on strong ones (the diverging ends are dark in both themes).
+    weak = base.mark_text(fontSize=13, lineBreak="\n").encode(text="label:N").transform_filter("!datum.strong")
+    strong = (base.mark_text(fontSize=13, lineBreak="\n", color="#ffffff").encode(text="label:N")
+              .transform_filter("datum.strong"))
+    return alt.layer(cells, weak, strong).properties(
         width=side, height=side, title="Same configurations, two budgets: rank agreement")
 

@@ -31,6 +31,7 @@ from ..model.run import Run
 from ..options import Choice, Int, StepOptions
 from . import _compare_views as views
 from ._base import Chart, Column, Html, Link, Slide, Table, UserText
+from ._spec import vega_lite
 from ._html import esc
 from ._runs import RUN_COLORS, need_runs
 
@@ -135,7 +136,7 @@ def build_runs(runs: Mapping[str, Run], options: StepOptions) -> Slide:
         title = title or f"What changed from {names[0]} to {names[-1]}"
     elif show == "best":
         frame = views.best_frame(runs, rule, options.get("k", 5))
-        spec = views.best_chart(frame, names, rule).to_dict()
+        spec = vega_lite(views.best_chart(frame, names, rule))
         blocks.append(Chart(id=f"s{idx}-compare-best", spec=spec, links=(Link("pick", key="uid"),),
                             caption=f"{rule.describe()} Click a run in the legend to list its top configurations.",
                             state="Showing every run's top configurations."))
@@ -148,7 +149,7 @@ def build_runs(runs: Mapping[str, Run], options: StepOptions) -> Slide:
         title = title or f"Best {rule.field} per run"
     elif show == "trajectory":
         frame = views.trajectory_frame(runs, rule)
-        spec = views.trajectory_chart(frame, names, rule).to_dict()
+        spec = vega_lite(views.trajectory_chart(frame, names, rule))
         blocks.append(Chart(id=f"s{idx}-compare-trajectory", spec=spec, links=(Link("brush", key="uid"),),
                             caption="Each dot: an evaluation at its run's largest budget; line: the best so far. "
                                     "Drag across the chart to list those evaluations.",
@@ -162,7 +163,7 @@ def build_runs(runs: Mapping[str, Run], options: StepOptions) -> Slide:
         title = title or "Best so far against compute, per run"
     elif show == "iterations":
         frame = views.iterations_frame(runs, rule)
-        spec = views.iterations_chart(frame, names, rule).to_dict()
+        spec = vega_lite(views.iterations_chart(frame, names, rule))
         blocks.append(Chart(id=f"s{idx}-compare-iterations", spec=spec,
                             caption="Click a run in the legend to pick it out.", state="Showing every run."))
         title = title or f"Each iteration's best {rule.field}, per run"
@@ -175,7 +176,7 @@ def build_runs(runs: Mapping[str, Run], options: StepOptions) -> Slide:
                                key="metric", allowed="loss, auto")
         rule = ACCURACY_RULE if metric == "accuracy" else LOSS_RULE
         chart, stats = views.budgets_chart(runs, names, rule)
-        blocks.append(Chart(id=f"s{idx}-compare-budgets", spec=chart.to_dict(),
+        blocks.append(Chart(id=f"s{idx}-compare-budgets", spec=vega_lite(chart),
                             caption="Boxes: quartiles and median of each run's evaluations on each budget; "
                                     "whiskers: within 1.5 box-heights."))
         title = title or f"{rule.field.capitalize()} per budget, per run"

@@ -35,6 +35,7 @@ from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note
 from ._html import esc
+from ._units import signed
 
 KIND = "correlations"
 DESCRIPTION = "View D: each hyperparameter against the metric (ρ / η heatmap), per budget and pairwise on request."
@@ -142,7 +143,7 @@ def cell_label(c: dict) -> str:
     if c["value"] is None:
         return f"n={c['n']}" if c["n"] < MIN_N else "–"
     v = c["value"]
-    return f"η {v:.2f}" if c["measure"] == "eta" else (f"V {v:.2f}" if c["measure"] == "v" else f"{v:+.2f}")
+    return f"η {v:.2f}" if c["measure"] == "eta" else (f"V {v:.2f}" if c["measure"] == "v" else signed(v))
 
 
 def build(run, options) -> Slide:
@@ -214,6 +215,9 @@ def build(run, options) -> Slide:
         "strongest_value": main[strongest]["value"] if strongest else None,
         "strongest_measure": main[strongest]["measure"] if strongest else None,
         "strongest_symbol": SYMBOL[main[strongest]["measure"]] if strongest else None,
+        # The value as every slide writes it ('+0.35', 'η 0.33'): quote this, not the raw number.
+        "strongest_text": (signed(main[strongest]["value"]) if main[strongest]["measure"] in ("rho", "r")
+                           else f"{main[strongest]['value']:.2f}") if strongest else None,
         "per_budget": {col: {c["hp"]: c["value"] for c in cells if c["column"] == col} for col in budget_order},
         "strongest_pair": None if strongest_pair is None else f"{strongest_pair['column']} × {strongest_pair['hp']}",
         "strongest_pair_value": None if strongest_pair is None else strongest_pair["value"],
@@ -225,13 +229,18 @@ def build(run, options) -> Slide:
         "(n on the row). Hover for n and p.",
         "Pairs: once per configuration; Cramér's V for two categorical." if len(charts) > 1 else "",
         crashed_note(run)) if s)
-    chart = Chart(id=chart_id, spec=spec, caption=caption,
+    weakest = computed[-1] if computed else None
+    description = (f"Heatmap of {len(hps)} hyperparameters against {metric.field}"
+                   + (f", strongest {strongest} ({cell_label(main[strongest])}), weakest {weakest} "
+                      f"({cell_label(main[weakest])})" if strongest else "") + ".")
+    chart = Chart(id=chart_id, spec=spec, caption=caption, description=description,
                   state=f"{word} of {len(hps)} hyperparameters against {metric.field}"
                         + (", per budget" if budget_order else "") + ".")
     title = options.title or (f"{strongest} goes most with {metric.field}"
                               if strongest else "Hyperparameters against " + metric.field)
-    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(_summary(numbers, metric, hps))),
-                 notes=_notes(numbers, metric), numbers={KIND: numbers})
+    short, detail = _summary(numbers, metric, hps)
+    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(short)),
+                 notes=detail + " " + _notes(numbers, metric), numbers={KIND: numbers})
 
 
 def _heatmap(cells: list[dict], rows: list[str], cols: list[str], method: str, title: str, *,
@@ -244,10 +253,10 @@ def _heatmap(cells: list[dict], rows: list[str], cols: list[str], method: str, t
     df["signed"] = df["measure"].isin(["rho", "r"])
     df["measure_name"] = df["measure"].map({"rho": "Spearman ρ", "r": "Pearson r", "eta": "η (correlation ratio)",
                                             "v": "Cramér's V"})
-    cell_w = 44 if compact else (150 if len(cols) == 1 else 84)
+    cell_w = 52 if compact else (240 if len(cols) == 1 else 96)
     # The pairs heatmap shares the first one's color scales: one set of legends is enough.
-    legend = None if compact else alt.Legend(orient="bottom", direction="horizontal", gradientLength=110)
-    cell_h = min(26, max(14, 360 // max(len(rows), 1)))
+    legend = None if compact else alt.Legend(orient="right", direction="vertical", gradientLength=120)
+    cell_h = min(38, max(18, 380 // max(len(rows), 1)))
     base = alt.Chart(df).encode(
         x=alt.X("column:N", sort=cols, title=None, axis=alt.Axis(orient="top", labelAngle=-40 if compact else 0)),
         y=alt.Y("row:N", sort=rows, title=None),
@@ -261,33 +270,49 @@ def _heatmap(cells: list[dict], rows: list[str], cols: list[str], method: str, t
         color=alt.Color("value:Q", title="η / V (no sign)",
                         scale=alt.Scale(domain=[0, 1], scheme="greys"), legend=legend))
     empty = base.transform_filter("datum.value == null").mark_rect(stroke="white", opacity=0.08)
-    text = base.mark_text(fontSize=10 if compact else 12).encode(
-        text="label:N",
-        # Light text on the darkest cells only; elsewhere the theme's text color.
-        color={"condition": {"test": "datum.value != null && abs(datum.value) > 0.6", "value": "white"}})
-    if compact:
-        text = text.transform_calculate(label="datum.value == null ? '' : format(datum.value, '.2f')")
-    return alt.layer(signed, unsigned, empty, text).resolve_scale(color="independent").properties(
+    # Text colors by the cell under them: signed cells are pale (light theme) or dark (dark theme)
+    # in the middle, so the theme's text color there and white on the strong ends; the grey η
+    # scale is the same in both themes, so dark text on its light half, white on its dark half.
+    size = 12 if compact else 15
+    texts = []
+    for test, color in (("datum.signed && (datum.value == null || abs(datum.value) <= 0.6)", None),
+                        ("datum.signed && datum.value != null && abs(datum.value) > 0.6", "#ffffff"),
+                        ("!datum.signed && datum.value != null && datum.value < 0.5", "#1c2430"),
+                        ("!datum.signed && (datum.value == null || datum.value >= 0.5)", "#ffffff")):
+        mark = base.mark_text(fontSize=size) if color is None else base.mark_text(fontSize=size, color=color)
+        t = mark.encode(text="label:N").transform_filter(test)
+        if compact:
+            t = t.transform_calculate(label="datum.value == null ? '' : replace(format(datum.value, '.2f'), '-', '\u2212')")
+        texts.append(t)
+    return alt.layer(signed, unsigned, empty, *texts).resolve_scale(color="independent").properties(
         width=cell_w * len(cols), height=cell_h * len(rows), title=alt.Title(title, anchor="start", fontSize=14))
 
 
-def _summary(n: dict, metric: Metric, hps) -> str:
-    """The strongest association, in words, with its n and p (escaped HTML)."""
+def _summary(n: dict, metric: Metric, hps) -> tuple[str, str]:
+    """The strongest association: one sentence for the slide (escaped HTML) and the detail, with
+    its n, p and test, for the notes."""
     if n["strongest"] is None:
-        return f'<p class="small">{esc("No hyperparameter varied enough to correlate with " + metric.field + ".")}</p>'
+        text = "No hyperparameter varied enough to correlate with " + metric.field + "."
+        return f'<p class="takeaway">{esc(text)}</p>', text
     s, v, m = n["strongest"], n["strongest_value"], n["strongest_measure"]
     if m == "eta":
-        how = f"the {metric.field} differs most between its choices (η = {v:.2f}; 0 = no difference, 1 = the choice decides it)"
+        how = (f"the {metric.field} differs most between its choices (η = {v:.2f}; 0 = no difference, 1 = the "
+               f"choice decides it; p {_p(n['p_values'][s])} in a Kruskal–Wallis test)")
     else:
         direction = "higher" if v > 0 else "lower"
         good = (v > 0) == metric.higher_is_better
         how = (f"larger values go with {direction} {metric.field}, i.e. {'better' if good else 'worse'} results "
-               f"({SYMBOL[m]} = {v:+.2f}, n = {n['ns'][s]:,}, p {_p(n['p_values'][s])})")
-    html = f"Strongest: <strong>{esc(s)}</strong>: {esc(how)}."
+               f"({SYMBOL[m]} = {signed(v)}, n = {n['ns'][s]:,}, p {_p(n['p_values'][s])} in a "
+               f"{'Spearman' if m == 'rho' else 'Pearson'} correlation test)")
     cats = [hp.name for hp in hps if hp.type == "categorical"]
-    if cats:
-        html += esc(f" Categorical ({', '.join(cats)}): η says how much, not which way.")
-    return f'<p class="small">{html}</p>'
+    detail = f"Strongest: {s}: {how}." + (f" Categorical ({', '.join(cats)}): η says how much, not which way."
+                                          if cats else "")
+    if m == "eta":
+        short = f"{s} matters most: the {metric.field} differs between its choices (η = {v:.2f})."
+    else:
+        short = (f"Larger {s} goes with {'higher' if v > 0 else 'lower'} {metric.field} "
+                 f"({SYMBOL[m]} = {signed(v)}, p {_p(n['p_values'][s])}, {'Spearman' if m == 'rho' else 'Pearson'} test).")
+    return f'<p class="takeaway">{esc(short)}</p>', detail
 
 
 def _notes(n: dict, metric: Metric) -> str:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import format as fmt
-from ..options import Choice
+from ..options import Bool, Choice
 from ._base import Chart, Column, Link, Slide, Table, UserText
 from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
@@ -42,7 +42,9 @@ from ._rows import crashed_note, hp_format, table_rows
 from ._sample_types import sample_type_color
 from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
 from .correlations import numeric_values, on_log
+from ._units import best_by_option, signed
 from .sampling import config_points
+from ..analysis.ranking import rule_for
 
 KIND = "embedding"
 DESCRIPTION = "View C: a 2-D map of the configurations (PCA, t-SNE or MDS); brush to list them."
@@ -55,6 +57,9 @@ OPTIONS = {
     "point": Choice(doc="Which evaluation stands for a configuration: the one at the largest budget it "
                     "reached, or its best one.", default="largest_budget", choices=("largest_budget", "best")),
     "metric": metric_option(),
+    "best_by": best_by_option(),
+    "table": Bool(doc="A table under the map listing the brushed configurations (folded until opened). "
+                      "Off when a data panel later in the story receives the brush anyway.", default=True),
 }
 
 PARAM = "brush"
@@ -175,7 +180,7 @@ def build(run, options) -> Slide:
     method = options.get("method", "pca")
     rule = options.get("point", "largest_budget")
 
-    configs = config_points(run, metric, rule)  # best first (hpbandster's order)
+    configs = config_points(run, metric, rule, rule_for(run, options.get("best_by", "loss")))  # best first
     n_configs = len(configs)
     k = max(3, math.ceil(0.1 * n_configs)) if n_configs else 0
     configs = configs.assign(top=np.arange(n_configs) < k)
@@ -212,7 +217,7 @@ def build(run, options) -> Slide:
                *(Column(hp.column, hp.name, hp_format(run, hp.column)) for hp in run.space))
     rows = table_rows(pts.assign(sample_type=pts["origin"]), columns, extra=("x", "y"))
     table = Table(id=f"{chart_id}-table", columns=columns, rows=rows, follows=(chart_id,), sort=metric.sort,
-                  caption=drawn.note, static_rows=6,
+                  caption=drawn.note, static_rows=6, collapsed=True,
                   empty_text="Drag a box on the map to list those configurations here.")
     numbers = {
         "method": used, "n_configs": n_configs, "n_shown": int(len(pts)), "n_features": len(names),
@@ -221,15 +226,25 @@ def build(run, options) -> Slide:
     }
     rule_text = ("its evaluation at the largest budget it reached" if rule == "largest_budget"
                  else f"its best evaluation (by {metric.field})")
+    # The caption says what a dot is and where the best sit; what the axes are made of goes to
+    # the notes (a paragraph of loadings under a chart is more than a slide should carry).
+    axes, where = _summary(numbers, used, load)
     caption = " ".join(s for s in (
-        f"One dot per configuration ({n_configs:,}): {rule_text}.", _summary(numbers, used, load), *notes,
-        crashed_note(run)) if s)
-    chart = Chart(id=chart_id, spec=vega_lite(_chart(pts, metric, color_by, used, info)),
-                  links=(Link(param=PARAM, key="sample_id"),), caption=caption,
+        f"One dot per configuration ({n_configs:,}"
+        + (f" of {run.n_configs:,}; {run.n_configs - n_configs:,} never returned a result" if run.n_configs > n_configs else "")
+        + f"): {rule_text}; diamonds: the best {k} by the deck's ranking.",
+        where, *notes, crashed_note(run)) if s)
+    vals = configs[metric.field].dropna()
+    description = (f"Map ({METHOD_NAMES[used]}) of {n_configs:,} configurations, colored by {_color_title(color_by, metric)}"
+                   + (f" from {metric.fmt(vals.min())} to {metric.fmt(vals.max())}" if len(vals) and color_by in ("metric", "accuracy", "loss") else "")
+                   + f"; the best {k} are diamonds. {where}").strip()
+    chart = Chart(id=chart_id, spec=vega_lite(_chart(pts, metric, color_by, used, info)), description=description,
+                  links=(Link(param=PARAM, key="config_id", carry=True),), caption=caption,
                   state=f"No brush drawn; colored by {_color_title(color_by, metric)}.")
     title = options.title or f"The configurations on a map ({METHOD_NAMES[used]}): where are the best?"
-    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table),
-                 notes=_notes(used, conditional, len(names)), numbers={KIND: numbers})
+    blocks = (UserText(), chart, table) if options.get("table", True) else (UserText(), chart)
+    return Slide(kind=KIND, title=title, blocks=blocks,
+                 notes=axes + " " + _notes(used, conditional, len(names)), numbers={KIND: numbers})
 
 
 def _color_title(color_by: str, metric: Metric) -> str:
@@ -288,23 +303,24 @@ def md_text(text: str) -> str:
     return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
 
 
-def _summary(n: dict, method: str, load: list) -> str:
-    """What the axes mean and where the best configurations sit (inline Markdown, names escaped)."""
+def _summary(n: dict, method: str, load: list) -> tuple[str, str]:
+    """(what the axes mean, where the best configurations sit): inline Markdown, names escaped."""
     if method == "pca":
         parts = [f"PC{i + 1} ({fmt.pct(n['variance'][i], 0)} of the spread) follows "
-                 + ", ".join(f"{md_text(c['feature'])} {c['weight']:+.2f}" for c in comp) for i, comp in enumerate(load)]
+                 + ", ".join(f"{md_text(c['feature'])} {signed(c['weight'])}" for c in comp) for i, comp in enumerate(load)]
         text = ("Axes: " + "; ".join(parts) + "." if parts else "No hyperparameter varies: nothing to spread.")
         if len(load) == 1:
             text += " With a single feature the map is a line."
     else:
         text = f"{METHOD_NAMES[method]}: **distances, not axes, carry meaning** (no units)."
+    where = ""
     if n["top_spread"] is not None:
         s = n["top_spread"]
-        where = ("close together: the good region is compact" if s < 0.75 else
+        place = ("close together: the good region is compact" if s < 0.75 else
                  "spread like the rest: good configurations are found in several places" if s <= 1.1 else
                  "further apart than average: good results come from different regions")
-        text += f" The {n['top_k']} best (diamonds) sit {where} (mean distance {fmt.num(s, 2)}× that of all dots)."
-    return text
+        where = f"The best sit {place} (mean distance {fmt.num(s, 2)}× that of all dots)."
+    return text, where
 
 
 def _notes(method: str, conditional: list[str], n_features: int) -> str:

@@ -26,9 +26,10 @@ from ..model import format as fmt
 from ..options import Choice
 from ._base import Chart, Link, Slide, Table, UserText
 from ._spec import vega_lite
-from ._metric import metric_for
+from ._metric import Metric, metric_for
 from ._rows import base_columns, crashed_note, number, table_rows
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
+from ._units import signed
 from ._sampling import MAX_POINTS, SAMPLE_SEED, sample_points
 
 KIND = "loss_accuracy"
@@ -159,18 +160,36 @@ def build(run, options) -> Slide:
         sampled.note, crashed_note(run)) if s)
     chart = Chart(id=chart_id, spec=spec, links=(Link(param=PARAM, key="sample_id", carry=True),),
                   caption=caption,
-                  state=f"No brush drawn: the bars show the sample types of all {len(pts):,} dots.")
+                  state=f"No brush drawn: the bars show the sample types of all {len(pts):,} dots.",
+                  description=_description(ok, metric, has_acc, numbers))
     columns = base_columns(run, metric)
     table = Table(id=f"{chart_id}-table", columns=columns,
                   rows=table_rows(sampled.frame.assign(**{f: pts[f] for f in brush_fields}), columns,
                                   extra=brush_fields),
                   follows=(chart_id,), sort=metric.sort, caption=sampled.note, static_rows=6,
-                  empty_text="Drag a box on the scatter to list those evaluations here.")
-    mix = ", ".join(f"{fmt.pct(top_shares[t], 0)} {t}" for t in sorted(SAMPLE_TYPE_ORDER, key=lambda t: -top_shares[t]))
-    title = options.title or (f"Best {fmt.pct(TOP_FRACTION, 0)}: {mix}" if top_n
+                  empty_text="Drag a box on the scatter to list those evaluations here.",
+                  collapsed=True)  # the scatter gets the slide; "Show the table" lists the brushed rows
+    # The title names the two largest shares (one line at 1280×720); the caption has all three.
+    mix = ", ".join(f"{fmt.pct(top_shares[t], 0)} {t}" for t in sorted(SAMPLE_TYPE_ORDER, key=lambda t: -top_shares[t])[:2])
+    # "Top" here is evaluations by the metric, not the deck's ranking of configurations: the title
+    # says so instead of calling them the best.
+    title = options.title or (f"Top {fmt.pct(TOP_FRACTION, 0)} by {metric.field}: {mix}" if top_n
                               else "Loss and accuracy of every evaluation")
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table),
                  notes=" ".join(s for s in (_notes(numbers), scale_note) if s), numbers={KIND: numbers})
+
+
+def _description(ok: pd.DataFrame, metric: Metric, has_acc: bool, n: dict) -> str:
+    if not len(ok):
+        return "An empty scatter: no evaluation returned a loss."
+    loss = f"loss from {fmt.num(ok['loss'].min())} to {fmt.num(ok['loss'].max())}"
+    if has_acc and ok["accuracy"].notna().any():
+        what = (f"Scatter of {n['n']:,} evaluations, {loss} against accuracy from "
+                f"{fmt.pct(ok['accuracy'].min())} to {fmt.pct(ok['accuracy'].max())}")
+    else:
+        what = f"Scatter of {n['n']:,} evaluations, {loss} by budget"
+    return (what + f"; bars: sample types in the brush, now {fmt.pct(n['share_bo'], 0)} BO, "
+            f"{fmt.pct(n['share_random'], 0)} random, {fmt.pct(n['share_promoted'], 0)} promoted.")
 
 
 def _share_bars(pts: pd.DataFrame, overall: dict[str, float], brush):
@@ -211,7 +230,7 @@ def _summary(n: dict, metric) -> str:
     """The slide's computed sentence (inline Markdown for the chart caption; fixed words only)."""
     if not n["top_n"]:
         return f"No evaluation has a {metric.field}."
-    text = (f"Best {fmt.pct(TOP_FRACTION, 0)} by {metric.field} ({n['top_n']:,} evaluations): "
+    text = (f"Top {fmt.pct(TOP_FRACTION, 0)} of evaluations by {metric.field} ({n['top_n']:,}): "
             f"**{_mix(n, 'top_share_')}**; all {n['n']:,}: {_mix(n, 'share_')}.")
     if n["mode"] == "loss_budget":
         text += " This run records no accuracy, so the dots show loss against budget."
@@ -220,10 +239,10 @@ def _summary(n: dict, metric) -> str:
 
 def _notes(n: dict) -> str:
     lead = ("Each dot is one evaluation; lower loss usually means higher accuracy"
-            + (f" (here ρ = {n['rho']:.2f})." if n["rho"] is not None else ".")
+            + (f" (here Spearman's ρ = {signed(n['rho'])})." if n["rho"] is not None else ".")
             if n["mode"] == "loss_accuracy" else
             "This run records no accuracy, so each evaluation's loss is drawn against its budget instead.")
     return (lead + " Drag a box over a region: the bars show which sample types are inside, the table lists "
             "them, and later slides can highlight them. *Promoted* dots are re-runs, on a larger budget, of "
             "configurations first picked at random or by BO; a larger budget usually scores better, so promoted "
-            f"dots crowd the best region ({fmt.pct(n['top_share_promoted'], 0)} of the best 10% here).")
+            f"dots crowd the best region ({fmt.pct(n['top_share_promoted'], 0)} of the top 10% here).")

@@ -22,6 +22,7 @@ from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, Float, Int, StepOptions
 from ._base import Chart, Html, Slide, UserText
+from ._spec import vega_lite
 from ._html import esc
 from ._rows import plain
 
@@ -111,7 +112,7 @@ def _chart(run: Run, a: adv.Advice, index: int) -> dict:
         title=alt.Title("Original range (grey) and advised range (colour); dots: the top configurations",
                         anchor="start", fontSize=13),
         view=alt.ViewBackground(stroke=None))
-    return spec.to_dict()
+    return vega_lite(spec)
 
 
 def numbers(a: adv.Advice) -> dict:

@@ -148,7 +148,7 @@ def _ladder_html(run: Run, n: dict) -> str:
         return f"<p class=\"small\">One budget: {esc(n['ladder'])}.</p>"
     eta = fmt.value(n["eta"])
     return (
-        f"<p class=\"small\">Budget ladder <strong>{esc(n['ladder'])}</strong>: eta = {esc(eta)}, so each round keeps the "
+        f"<p class=\"small\">Budget ladder <strong>{esc(n['ladder'])}</strong>: η (eta) = {esc(eta)}, so each round keeps the "
         f"best 1/{esc(eta)} of its configurations and gives them {esc(eta)}× the budget.</p>"
     )
 
@@ -180,7 +180,7 @@ def _recovery_html(run: Run) -> str:
 def _notes(run: Run, n: dict) -> str:
     lines = [
         f"{n_label(n['n_evaluations'], 'evaluation')} of {n_label(n['n_configs'], 'configuration')} "
-        f"in {n_label(n['n_brackets'], 'bracket')}; budgets {n['ladder']}, eta {fmt.value(n['eta'])}.",
+        f"in {n_label(n['n_brackets'], 'bracket')}; budgets {n['ladder']}, η = {fmt.value(n['eta'])}.",
     ]
     if n["n_crashed"]:
         lines.append(f"{n_label(n['n_crashed'], 'evaluation')} crashed (no loss); metric views leave them out.")

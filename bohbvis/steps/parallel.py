@@ -37,9 +37,9 @@ from ..model import format as fmt
 from ..model.run import Run
 from ..model.space import Hyperparameter
 from ..options import Bool, StepOptions
-from ._base import Chart, Column, Link, Slide, Table, UserText
+from ._base import Chart, Link, Slide, Table, UserText
 from ._metric import metric_for, metric_option
-from ._rows import base_columns, crashed_note, number, table_rows
+from ._rows import base_columns, crashed_note, table_rows
 from ._sampling import SAMPLE_SEED
 
 KIND = "parallel"
@@ -171,7 +171,6 @@ def drawn(ranked: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 
 def build(run: Run, options: StepOptions) -> Slide:
-    import altair as alt
 
     metric = metric_for(run, options.get("metric", "auto"))
     f = metric.field

@@ -28,10 +28,12 @@ from ._spec import vega_lite
 from ._rows import number
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
 from ._html import esc
+from ._units import budget_text, budget_unit_option
 
 KIND = "principle"
 DESCRIPTION = "How BOHB worked on this run: brackets × rounds (budgets, n, random/BO/promoted) beside Hyperband's plan."
 OPTIONS = {
+    "budget_unit": budget_unit_option(),
     "brackets": OneOf(
         doc="Which brackets to draw in detail: all; cycle (the last complete Hyperband cycle, "
         "s_max + 1 brackets, the rest summarized); or a list of bracket ids.",
@@ -135,6 +137,7 @@ def _cells(run: Run, shown: list[BracketSummary]) -> pd.DataFrame:
                         "x2": round(x + length * k / r.n, 6),
                         "label": label,
                         "label_x": slot[r.budget],
+                        "slot": slot[r.budget],
                     }
                 )
                 x += length * k / r.n
@@ -154,11 +157,12 @@ def _arrows(run: Run, shown: list[BracketSummary]) -> pd.DataFrame:
                     "x2": round(slot[nxt.budget] - _length(nxt.n, max_n) / 2 - 0.03, 6),
                     "advanced": r.n_advanced,
                     "text": f"best {r.n_advanced} of {r.n}",
+                    "slot": slot[nxt.budget],
                     "from_budget": fmt.budget(r.budget),
                     "to_budget": fmt.budget(nxt.budget),
                 }
             )
-    return pd.DataFrame(rows, columns=["bracket", "x", "x2", "advanced", "text", "from_budget", "to_budget"])
+    return pd.DataFrame(rows, columns=["bracket", "x", "x2", "advanced", "text", "slot", "from_budget", "to_budget"])
 
 
 # Above this many brackets the share chart shows groups of consecutive brackets instead: a run
@@ -195,16 +199,23 @@ def _new_configs(run: Run) -> pd.DataFrame:
 
 
 def _detail_height(shown: list[BracketSummary]) -> int:
-    return int(min(260, max(140, 60 * len(shown))))
+    return int(min(300, max(150, 64 * len(shown))))
 
 
-def _detail_chart(run: Run, shown: list[BracketSummary]) -> alt.LayerChart:
+# The variable param the deck sets to the number of fragments shown (deck.js): with
+# `fragments: true` the diagram builds up budget by budget as the presenter steps through.
+FRAGMENT_PARAM = "fragment"
+
+
+def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = None) -> alt.LayerChart:
+    """`build_up`: the ladder slot of the first budget the fragments walk through (None: the
+    whole diagram at once). Slot first + k is drawn once k fragments are shown; the spec's own
+    value shows everything, so a static export is the finished diagram."""
     cells = _cells(run, shown)
     order = [f"bracket {b.bracket}" for b in shown]
     labels = [fmt.budget(b) for b in run.budgets]
     height = _detail_height(shown)
-    band = height / max(len(shown), 1)
-    font = min(12.0, max(9.0, round(band * 0.3, 1)))
+    font = 13
     # Positions inside each bracket's row are fractions of the row (band), not pixels: the deck
     # shrinks the chart to fit its box and the label must stay above its bar at any size.
     y_label = alt.Y("bracket:N", sort=order, title=None, bandPosition=0.17)
@@ -240,10 +251,17 @@ def _detail_chart(run: Run, shown: list[BracketSummary]) -> alt.LayerChart:
     )
     layers = [bars, text]
     arrows = _arrows(run, shown)
+    step = None
+    if build_up is not None:
+        step = alt.param(name=FRAGMENT_PARAM, value=len(run.budgets))
+        seen = f"datum.slot <= {build_up} + {FRAGMENT_PARAM}"
+        bars = bars.encode(opacity=alt.condition(seen, alt.value(1.0), alt.value(0.06)))
+        text = text.encode(opacity=alt.condition(seen, alt.value(1.0), alt.value(0.0)))
+        layers = [bars.add_params(step), text]
     if len(arrows):
         rule = (
             alt.Chart(arrows)
-            .mark_rule(strokeDash=[4, 3], opacity=0.6)
+            .mark_rule(strokeDash=[4, 3], opacity=0.9)
             .encode(x=alt.X("x:Q", scale=x_scale, axis=x_axis), x2="x2:Q", y=y_bar,
                     tooltip=[alt.Tooltip("text:N", title="promotion"),
                              alt.Tooltip("from_budget:N", title="from budget"),
@@ -254,6 +272,9 @@ def _detail_chart(run: Run, shown: list[BracketSummary]) -> alt.LayerChart:
             .mark_point(shape="triangle-right", filled=True, size=40, opacity=0.7)
             .encode(x=alt.X("x2:Q", scale=x_scale, axis=x_axis), y=y_bar)
         )
+        if step is not None:
+            rule = rule.encode(opacity=alt.condition(seen, alt.value(0.9), alt.value(0.0)))
+            head = head.encode(opacity=alt.condition(seen, alt.value(0.7), alt.value(0.0)))
         layers += [rule, head]
     # No view titles: the caption says what each view shows, and every pixel of height a title
     # takes is taken from the bars when the deck fits the chart to a short box.
@@ -274,7 +295,7 @@ def _share_chart(run: Run, shown: list[BracketSummary]) -> alt.Chart:
             x=alt.X("count:Q", stack="normalize", title="new configurations: random | BO",
                     axis=alt.Axis(format="%")),
             y=alt.Y("bracket_label:N", sort=order, title=None,
-                    axis=alt.Axis(labelFontSize=10 if len(order) > 10 else 12, labelOverlap="greedy")),
+                    axis=alt.Axis(labelFontSize=12 if len(order) > 10 else 13, labelOverlap="greedy")),
             color=sample_type_color(legend=None),
             order=alt.Order("sample_type_rank:Q"),
             opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.45)),
@@ -299,16 +320,20 @@ def _featured(shown: list[BracketSummary]) -> BracketSummary | None:
     return max(shown, key=lambda b: (len(b.rounds), -b.bracket))
 
 
-def _halving_items(run: Run, b: BracketSummary) -> list[str]:
+def _halving_items(run: Run, b: BracketSummary, unit: str | None = None) -> list[str]:
     """One short line per round of the featured bracket (teaching mode reveals them one by one)."""
     first = b.rounds[0]
     origin = ", ".join(x for x in (f"{first.n_random} random" if first.n_random else "",
                                    f"{first.n_bo} from BO" if first.n_bo else "") if x)
-    items = [f"**Budget {fmt.budget(first.budget)}:** bracket {b.bracket} starts {first.n} configurations"
+    def head(budget) -> str:  # "Budget 9" without a unit, "9 epochs" with one
+        text = budget_text(budget, unit)
+        return text[0].upper() + text[1:]
+
+    items = [f"**{head(first.budget)}:** bracket {b.bracket} starts {first.n} configurations"
              + (f" ({origin})." if origin else ".")]
     for prev, r in zip(b.rounds, b.rounds[1:]):
         last = r is b.rounds[-1] and r.budget == run.max_budget
-        items.append(f"**Budget {fmt.budget(r.budget)}:** the best {prev.n_advanced} of {prev.n} go on"
+        items.append(f"**{head(r.budget)}:** the best {prev.n_advanced} of {prev.n} go on"
                      + (" to the full budget." if last else "."))
     return items
 
@@ -326,19 +351,31 @@ def _halving_sentence(run: Run, b: BracketSummary) -> str:
             f"<strong>Bracket {b.bracket}:</strong> " + esc(steps[0] + ", one round only."))
 
 
-def _plan_html(run: Run) -> str:
+def _plan_text(run: Run) -> str:
+    """Hyperband's plan, for the notes (markdown), with η and s_max said in words."""
     p = run.plan
     if p is None:
-        return "<p>Only one budget was evaluated, so there was no successive halving to plan.</p>"
-    parts = []
-    for pb in p.brackets:
-        steps = " → ".join(f"{n}×{fmt.budget(r)}" for n, r in zip(pb.n, pb.r))
-        parts.append(f"<span class=\"nowrap\">s={pb.s}: {esc(steps)}</span>")
+        return "Only one budget was evaluated, so there was no successive halving to plan."
+    eta = fmt.value(number(p.eta))
+    lines = [f"- s = {pb.s}: " + " → ".join(f"{n} × {fmt.budget(r)}" for n, r in zip(pb.n, pb.r))
+             for pb in p.brackets]
     return (
-        f"<p class=\"small\">Hyperband's plan for eta {esc(fmt.value(number(p.eta)))} and budgets "
-        f"{esc(fmt.budget(p.min_budget))}–{esc(fmt.budget(p.max_budget))} (s_max = {p.s_max}; "
-        f"configurations × budget per round): " + " · ".join(parts) + "</p>"
+        f"Hyperband's plan (η = {eta}: each round keeps the best 1/{eta} and gives them {eta}× the budget; "
+        f"s_max = {p.s_max}: the budget can grow {p.s_max} times from {fmt.budget(p.min_budget)} to "
+        f"{fmt.budget(p.max_budget)}; one bracket per starting budget, s = rounds after the first). "
+        "Configurations × budget per round:\n\n" + "\n".join(lines)
     )
+
+
+def _description(run: Run, shown: list[BracketSummary], feat: BracketSummary | None, n: dict) -> str:
+    text = f"Diagram of {len(shown)} bracket{'s' if len(shown) != 1 else ''}, one bar per round, on the budgets " + \
+        ", ".join(fmt.budget(b) for b in run.budgets)
+    if feat is not None and feat.rounds:
+        text += (f"; bracket {feat.bracket} goes from {feat.rounds[0].n} configurations at budget "
+                 f"{fmt.budget(feat.rounds[0].budget)} to {feat.rounds[-1].n} at {fmt.budget(feat.rounds[-1].budget)}")
+    if n["bo_share_new"] is not None:
+        text += f". Beside it, each bracket's new configurations by origin: {fmt.pct(n['bo_share_new'], 0)} from BO overall"
+    return text + "."
 
 
 def numbers(run: Run, shown: list[BracketSummary]) -> dict:
@@ -395,15 +432,21 @@ def _bo_sentence(n: dict) -> str:
 
 def build(run: Run, options: StepOptions) -> Slide:
     choice = options.get("brackets", OPTIONS["brackets"].default)
+    unit = options.get("budget_unit")
     shown = chosen_brackets(run, choice)
     n = numbers(run, shown)
-    detail = _detail_chart(run, shown)
+    feat = _featured(shown)
+    build_up = None
+    if options.fragments and feat is not None and run.plan is not None and len(feat.rounds) > 1:
+        build_up = list(run.budgets).index(feat.rounds[0].budget)
+    detail = _detail_chart(run, shown, build_up)
     share = _share_chart(run, shown)
     spec = vega_lite(alt.hconcat(detail, share, spacing=40).resolve_scale(color="shared"))
     rest = len(run.brackets) - len(shown)
+    eta = fmt.value(number(run.eta)) if run.eta else "η"
     caption = (
-        f"Left: brackets {', '.join(str(i) for i in n['shown'])}; each round keeps the best 1/eta for the next, "
-        f"larger budget. Right: where each bracket's new configurations came from"
+        f"Left: brackets {', '.join(str(i) for i in n['shown'])}; each round keeps the best 1/{eta} for the next, "
+        f"{eta}× larger budget. Right: where each bracket's new configurations came from"
         + (f" (all {len(run.brackets):,} brackets"
            + (", in groups of consecutive brackets)." if len(run.brackets) > MAX_SHARE_ROWS else ").")
            if rest else ".")
@@ -413,25 +456,27 @@ def build(run: Run, options: StepOptions) -> Slide:
     blocks = [
         UserText(),
         Chart(id=f"s{options.index}-principle", spec=spec, caption=caption,
-              state="Static diagram: hover a bar in the deck for its numbers."),
+              state="Static diagram: hover a bar in the deck for its numbers.",
+              description=_description(run, shown, feat, n)),
     ]
-    feat = _featured(shown)
     if feat is not None and run.plan is not None:
-        items = _halving_items(run, feat)
         if options.fragments:
-            # Teaching mode: one round per click, as a list the deck reveals item by item.
+            # Teaching mode: one round per key press, in the list and in the chart (the deck
+            # shows the first item with the title and sets the chart's `fragment` param).
+            items = _halving_items(run, feat, unit)
             blocks.append(Markdown("\n".join(f"- {item}" for item in items), fragments=True, css_class="small"))
         else:
-            blocks.append(Html(f'<p class="small">{_halving_sentence(run, feat)}</p>'))
-    blocks.append(Html(f'<p class="small">{esc(_bo_sentence(n))}</p>' + _plan_html(run), fragment=options.fragments))
+            blocks.append(Html(f'<p class="takeaway">{_halving_sentence(run, feat)}</p>'))
+    else:
+        blocks.append(Html(f'<p class="takeaway">{esc(_bo_sentence(n))}</p>'))
     title = options.title or (
         f"How BOHB spent its budget: {n['n_brackets']} brackets"
         if run.eta else "How BOHB spent its budget"
     )
     notes = (
-        "Successive halving: start many configurations on a small budget, keep the best 1/eta, "
-        "repeat on eta times the budget. Hyperband runs brackets with different starting budgets; "
+        f"Successive halving: start many configurations on a small budget, keep the best 1/{eta}, "
+        f"repeat on {eta} times the budget. Hyperband runs brackets with different starting budgets; "
         "BOHB replaces Hyperband's random sampling with a model (TPE-like kernel density estimates) "
-        "for most new configurations. " + _bo_sentence(n)
+        "for most new configurations. " + _bo_sentence(n) + "\n\n" + _plan_text(run)
     )
     return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})

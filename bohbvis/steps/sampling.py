@@ -8,8 +8,9 @@ of that comparison).
 
 A configuration's *origin* is the sample type of its first evaluation: random or BO (or
 "promoted" for configurations a warm start brought in above their first round, origin unknown).
-The *top* configurations rank as hpbandster's incumbent does: those that reached a larger budget
-first, then by the metric at that budget.
+The *top* configurations are the first of bohbvis.analysis.ranking (the deck's one "best":
+hpbandster's incumbent rule unless the story says `best_by: accuracy`), so the top list starts
+with the incumbent the `best` slide shows.
 
 Numbers (`{{ sampling.<name> }}`):
   metric, n_configs, n_bo, n_random    configurations with a result, and their origins
@@ -28,6 +29,7 @@ import math
 
 import pandas as pd
 
+from ..analysis.ranking import LOSS_RULE, BestRule, ranked_configs, rule_for
 from ..model import format as fmt
 from ..options import Float, Int, OneOf
 from ._base import Chart, Html, Slide, UserText
@@ -37,6 +39,7 @@ from ._rows import crashed_note, number, plain
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
 from ._sampling import MAX_POINTS, sample_points
 from ._html import esc
+from ._units import axis_title, best_by_option, budget_unit_option
 from .budgets import box_stats, budget_labels, jitter, strip_box, zoom_domain
 
 KIND = "sampling"
@@ -48,6 +51,8 @@ OPTIONS = {
         default=10,
         alternatives=(Int(min=1), Float(min=0.0, max=1.0)),
     ),
+    "best_by": best_by_option(),
+    "budget_unit": budget_unit_option(),
 }
 
 # Below this many evaluations in a group a median and a test say little; the slide says so.
@@ -55,11 +60,11 @@ MIN_GROUP = 3
 ORIGINS = ("random", "BO")
 
 
-def config_points(run, metric: Metric, rule: str = "largest_budget") -> pd.DataFrame:
+def config_points(run, metric: Metric, rule: str = "largest_budget", best: BestRule = LOSS_RULE) -> pd.DataFrame:
     """One row per configuration with a result: its evaluation at the largest budget it reached
     (`rule="largest_budget"`) or its best evaluation (`rule="best"`), plus `origin` and
-    `max_budget`. Sorted best first the way hpbandster picks its incumbent (largest budget,
-    then metric), ties by sample id so the order is stable."""
+    `max_budget`. Sorted best first by the deck's ranking (`best`, see analysis/ranking.py);
+    configurations the ranking cannot place (no value of its field) last, by the metric."""
     t = run.table
     origin = t.drop_duplicates("config_id")[["config_id", "sample_type"]]  # table is in round order
     origin = origin.rename(columns={"sample_type": "origin"}).set_index("config_id")["origin"]
@@ -75,7 +80,10 @@ def config_points(run, metric: Metric, rule: str = "largest_budget") -> pd.DataF
     sign = -1 if metric.higher_is_better else 1
     out["_score"] = out[metric.field] * sign
     out = out.sort_values(["max_budget", "_score", "sample_id"], ascending=[False, True, True], kind="stable")
-    return out.drop(columns="_score")
+    place = {c: i for i, c in enumerate(ranked_configs(run, best)["config_id"])}
+    out["_rank"] = out["config_id"].map(place).fillna(len(place))
+    out = out.sort_values("_rank", kind="stable")
+    return out.drop(columns=["_score", "_rank"])
 
 
 def top_count(top, n: int) -> int:
@@ -128,25 +136,27 @@ def _budget_sentences(rows: list[dict], metric: Metric) -> tuple[str, str]:
         where = (f"{'every' if len(shown) > 1 else 'the'} budget compared" if len(wins) == len(shown)
                  else f"{len(wins)} of {len(shown)} budgets compared")
         summary = (f"On first runs, the model's picks had a better median {metric.field} than random ones on "
-                   f"{where} ({clear} of them with p < 0.05).")
+                   f"{where} ({clear} of them with p < 0.05 in a Mann–Whitney U test).")
     return summary, f"Median {metric.field} of first runs, model vs random — " + "; ".join(parts) + "."
 
 
-def _top_sentence(k: int, n_bo_top: int, n_configs: int, n_bo: int, p: float | None) -> str:
+def _top_sentence(k: int, n_bo_top: int, n_configs: int, n_bo: int, p: float | None, n_all: int | None = None) -> str:
     if n_bo == 0:
         return (f"The model proposed none of the {n_configs} configurations (BOHB samples at random until "
                 "it has enough results on a budget), so there is nothing to compare.")
     if n_bo == n_configs:
         return f"The model proposed all {n_configs} configurations: there are no random picks to compare with."
     share_all = n_bo / n_configs
+    with_result = "" if n_all in (None, n_configs) else " with a result"
     text = (f"{n_bo_top} of the top {k} {'was' if n_bo_top == 1 else 'were'} proposed by the model, while the model proposed "
-            f"{fmt.pct(share_all, 0)} of all {n_configs} configurations.")
+            f"{fmt.pct(share_all, 0)} of all {n_configs} configurations{with_result}.")
     if n_bo_top / k > share_all:
         if p is not None and p < 0.05:
             text += (f" More than its share: if the model's picks were no better than random ones, "
-                     f"this would happen with probability {fmt.pct(p, 0 if p >= 0.01 else 1)}.")
+                     f"this would happen with probability {fmt.pct(p, 0 if p >= 0.01 else 1)} (hypergeometric test).")
         else:
-            text += f" More than its share, but with so few configurations that could be chance ({p_text(p)})."
+            text += (f" More than its share, but with so few configurations that could be chance "
+                     f"(hypergeometric test, {p_text(p)}).")
     else:
         text += " The model did not place more than its share among the best here."
     if k < 5:
@@ -160,7 +170,9 @@ def build(run, options) -> Slide:
 
     metric = metric_for(run, options.get("metric", "auto"))
     idx = options.index
-    configs = config_points(run, metric)
+    best_rule = rule_for(run, options.get("best_by", "loss"))
+    unit = options.get("budget_unit")
+    configs = config_points(run, metric, best=best_rule)
     n_configs = len(configs)
     n_bo = int((configs["origin"] == "BO").sum())
     n_random = int((configs["origin"] == "random").sum())
@@ -170,7 +182,8 @@ def build(run, options) -> Slide:
     p = None
     if k and 0 < n_bo < n_configs:
         p = float(hypergeom.sf(n_bo_top - 1, n_configs, n_bo, k))
-    verdict = _top_sentence(k, n_bo_top, n_configs, n_bo, p) if n_configs else "No configuration has a result."
+    verdict = (_top_sentence(k, n_bo_top, n_configs, n_bo, p, run.n_configs) if n_configs
+               else "No configuration has a result.")
 
     # First runs only: an evaluation whose sample type is random or BO is a configuration's first.
     ok = run.ok[run.ok[metric.field].notna()]
@@ -189,7 +202,8 @@ def build(run, options) -> Slide:
     y_domain, n_outside = zoom_domain(first[metric.field], stats)
     present = set(configs["origin"]) | set(first["sample_type"])
     color = sample_type_color(legend=alt.Legend(values=[t for t in SAMPLE_TYPE_ORDER if t in present], orient="top"))
-    left = strip_box(points, stats, x="budget_label", x_order=order, x_title="budget (first run of each pick)",
+    left = strip_box(points, stats, x="budget_label", x_order=order,
+                     x_title=axis_title(unit) + " of each pick's first run",
                      metric=metric, color=color, width=min(140 * max(len(order), 1) + 60, 660), height=300,
                      tooltip_extra=(alt.Tooltip("sample_type:N", title="sample type"),), y_domain=y_domain)
     left = left.properties(title="Model-based (BO) versus random picks, first run")
@@ -199,30 +213,59 @@ def build(run, options) -> Slide:
     n_unknown = int((configs["origin"] == "promoted").sum())
     caption = " ".join(s for s in (
         "Left: each pick's first run (promoted re-runs left out); boxes: quartiles and median. Right: origin of "
-        f"the top and of all configurations (top = largest budget reached, then best {metric.field}, as "
-        "hpbandster's incumbent).",
+        f"the top and of all configurations (top: {_rule_words(best_rule)}).",
+        f"{run.n_configs - n_configs:,} of the run's {run.n_configs:,} configurations have no result (crashed) "
+        "and are not counted." if run.n_configs > n_configs else "",
         sampled.note,
         f"{n_outside:,} extreme evaluation(s) lie outside the drawn range." if n_outside else "",
         f"{n_unknown} configuration(s) have no first-round evaluation in the data (e.g. a warm start): origin "
         "unknown, counted as 'promoted'." if n_unknown else "",
         crashed_note(run)) if s)
-    chart = Chart(id=f"s{idx}-sampling", spec=spec, caption=caption,
+    first_row = next((r for r in rows if r["n_random"] >= MIN_GROUP and r["n_bo"] >= MIN_GROUP), None)
+    description = ("Box plots of each pick's first run by budget, BO beside random"
+                   + (f"; at budget {fmt.budget(first_row['budget'])} the medians are {metric.fmt(first_row['median_bo'])} "
+                      f"(BO) and {metric.fmt(first_row['median_random'])} (random)" if first_row else "")
+                   + f". Bars: {n_bo_top} of the top {k} are BO picks, against {fmt.pct(n_bo / n_configs if n_configs else 0, 0)} "
+                     f"of all {n_configs:,} configurations.")
+    chart = Chart(id=f"s{idx}-sampling", spec=spec, caption=caption, description=description,
                   state=f"Showing first runs per budget and the origin of the top {k} configurations.")
-    summary = f'<p class="small">{esc(budget_summary)} <strong>{esc(verdict)}</strong></p>'
+    summary = f'<p class="takeaway">{esc(verdict)}</p>'
     notes = ("BOHB proposes some configurations from its model (BO) and the rest at random; each pick is "
-             "first run on its bracket's lowest budget. " + budget_details)
+             "first run on its bracket's lowest budget. " + budget_summary + " " + budget_details
+             + " The top configurations follow the deck's one ranking: " + _rule_words(best_rule) + ".")
     numbers = {
         "metric": metric.field, "n_configs": n_configs, "n_bo": n_bo, "n_random": n_random,
         "bo_share_all": n_bo / n_configs if n_configs else None,
         "top_k": k, "n_bo_top": n_bo_top, "bo_share_top": n_bo_top / k if k else None,
         "p_value": p, "per_budget": [{key: number(v) if key == "budget" else plain(v) for key, v in r.items()} for r in rows],
         "verdict": verdict,
+        # The lowest budget's first runs, for a sentence on what the model does ({{ sampling.first_median_bo }}).
+        **_first_budget_numbers(rows, metric),
     }
     picks = "was its pick" if n_bo_top == 1 else "were its picks"
     title = options.title or (f"Did the model help? {n_bo_top} of the top {k} {picks}" if n_bo
                               else "Did the model help? It proposed no configuration")
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(summary)), notes=notes,
                  numbers={KIND: numbers})
+
+
+def _first_budget_numbers(rows: list[dict], metric: Metric) -> dict:
+    both = [r for r in rows if r["n_random"] >= MIN_GROUP and r["n_bo"] >= MIN_GROUP]
+    r = min(both, key=lambda r: r["budget"]) if both else None
+    return {"first_budget": number(r["budget"]) if r else None,
+            # As the slides write them ("90.5%" for accuracy, "0.31" for a loss).
+            "first_median_bo_text": metric.fmt(r["median_bo"]) if r else "–",
+            "first_median_random_text": metric.fmt(r["median_random"]) if r else "–",
+            "first_median_bo": r["median_bo"] if r else None,
+            "first_median_random": r["median_random"] if r else None,
+            "first_n_bo": r["n_bo"] if r else None, "first_n_random": r["n_random"] if r else None,
+            "first_p_value": r["p_value"] if r else None}
+
+
+def _rule_words(rule: BestRule) -> str:
+    if rule.field == "loss":
+        return "largest budget reached, then lowest loss, as hpbandster's incumbent"
+    return f"largest budget reached, then highest {rule.field}"
 
 
 def _share_bars(configs: pd.DataFrame, k: int, n_configs: int):
@@ -247,8 +290,10 @@ def _share_bars(configs: pd.DataFrame, k: int, n_configs: int):
         tooltip=[alt.Tooltip("group:N", title="configurations"), alt.Tooltip("sample_type:N", title="origin"),
                  alt.Tooltip("count:Q", title="count"), alt.Tooltip("share:Q", title="share", format=".1%")])
     bars = base.mark_bar().encode(color=sample_type_color(legend=None))
-    text = base.mark_text(dx=-4, align="right", fontSize=11).encode(
+    # Label at the end of each stacked segment (running sum in Vega-Lite); a segment too narrow
+    # for its label keeps only the tooltip, so no label runs over its neighbour or the axis.
+    text = base.mark_text(dx=-4, align="right", fontSize=13, color="white", fontWeight="bold").encode(
         text="label:N", x=alt.X("share_end:Q"))
-    # Label at the end of each stacked segment: compute the running sum in Vega-Lite.
-    text = text.transform_window(share_end="sum(share)", sort=[alt.SortField("order")], groupby=["group"])
+    text = (text.transform_window(share_end="sum(share)", sort=[alt.SortField("order")], groupby=["group"])
+            .transform_filter("datum.share >= 0.17"))
     return alt.layer(bars, text).properties(width=320, height=150, title="Where did the top configurations come from?")

@@ -92,7 +92,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     table = Table(
         id=f"s{options.index}-table",
         columns=columns,
-        rows=table_rows(listed.frame, columns, digits=6),
+        rows=table_rows(listed.frame, columns, extra=("config_id",), digits=6),
         follows=(CARRIED,) if follows == "carried" else (),
         sort=sort,
         caption=" ".join(caption_bits),

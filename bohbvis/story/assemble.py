@@ -55,6 +55,31 @@ def slide_context(context: Mapping[str, Any], slide) -> dict[str, Any]:
     return own
 
 
+def _best_by(run, field: str, best: Any) -> Any:
+    """{{ best.… }} under the story's `best_by` (the run's facts describe hpbandster's incumbent,
+    which is best by loss): the incumbent of bohbvis.analysis.ranking, so text and slides agree."""
+    from ..analysis.ranking import incumbent, rule_for
+
+    row = incumbent(run, rule_for(run, field))
+    if row is None:
+        return best
+    facts = {"sample_id": str(row["sample_id"]), "config_id": str(row["config_id"]),
+             "budget": _plain(row["budget"]), "loss": _plain(row["loss"]), "accuracy": _plain(row["accuracy"]),
+             "bracket": int(row["bracket"]), "round": int(row["round"]), "sample_type": str(row["sample_type"]),
+             "config": {hp.name: _plain(row[hp.column]) for hp in run.space}}
+    return {**(best if isinstance(best, Mapping) else {}), **facts}
+
+
+def _plain(v: Any) -> Any:
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    return v
+
+
 def _merge(context: dict, name: str, values: Any) -> None:
     if name not in context:
         context[name] = values
@@ -81,6 +106,9 @@ def slides_from_story(story: Story, run, steps_module, runs: Mapping[str, Any] |
     if problems:
         raise BohbvisError(*problems)
     context = deck_context(run, built)
+    context["run"] = {**context["run"], "budget_unit": story.budget_unit or ""}
+    if story.best_by != "loss":
+        context["best"] = _best_by(run, story.best_by, context.get("best"))
     if runs is not None:
         context["runs"] = {name: run_context(r)["run"] for name, r in runs.items()}
     missing = {"best": NO_BEST}

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Mapping
 
-from ..options import Bool, ListOf, Markdown, Mapping as MappingOption, Option, OptionError, Str
+from ..options import Bool, Choice, ListOf, Markdown, Mapping as MappingOption, Option, OptionError, Str
 
 # The roots story text can always quote: {{ run.… }}, {{ best.… }} and, in a deck of several runs,
 # {{ runs.<name>.… }}; step kinds add their own.
@@ -95,6 +95,11 @@ DECK_OPTIONS: dict[str, Option] = {
     "theme": Str(doc="A built-in theme (light, dark) or a path to a theme .css file, relative to this story.",
                  default="light"),
     "lang": LangTag(doc="The deck's language tag (for screen readers and hyphenation).", default="en"),
+    "budget_unit": Str(doc="What the budget counts, e.g. epochs, iterations, seconds: written after every budget "
+                           "the slides quote (`budget 81` becomes `81 epochs`)."),
+    "best_by": Choice(doc="What defines the best configuration on every slide: loss (hpbandster's incumbent "
+                          "rule: lowest loss at the largest budget) or accuracy (highest accuracy there).",
+                      default="loss", choices=("loss", "accuracy")),
     "steps": ListOf(doc="The slides, in order: each step is one slide of the given kind.",
                     item=MappingOption(), required=True),
 }
@@ -116,7 +121,7 @@ STEP_FIELDS = ("title", "text", "notes", "fragments")
 
 # Deck-level keys a step inherits when its kind declares an option of the same name and the step
 # does not set it (the title slide shows the deck's subtitle, author and date).
-INHERITED = ("subtitle", "author", "date")
+INHERITED = ("subtitle", "author", "date", "budget_unit", "best_by")
 
 
 class KindUnavailable(Exception):

@@ -285,6 +285,8 @@ class _Reader:
             metric=deck.get("metric"),
             theme=deck.get("theme", DECK_OPTIONS["theme"].default),
             lang=deck.get("lang", DECK_OPTIONS["lang"].default),
+            budget_unit=deck.get("budget_unit"),
+            best_by=deck.get("best_by", DECK_OPTIONS["best_by"].default),
             steps=tuple(specs),
         )
 

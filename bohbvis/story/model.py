@@ -63,6 +63,8 @@ class Story:
     metric: str | None = None
     theme: str = "light"
     lang: str = "en"
+    budget_unit: str | None = None  # "epochs": written after budgets
+    best_by: str = "loss"  # what defines "best" in the whole deck (bohbvis.analysis.ranking)
     steps: tuple[StepSpec, ...] = ()
 
     @property

@@ -18,12 +18,12 @@ def test_keys_move_through_slides_and_fragments(deck_file, open_deck):
     assert deck.page.evaluate("() => window.bohbvis.slides") == COUNT_SLIDES
     assert state(deck) == [TITLE, -1, "#/0"]
     assert state(deck.press("ArrowRight")) == [BULLETS, -1, "#/1"]
-    # The bullets slide has three fragments: "next" reveals them before it moves on.
+    # The bullets slide has three items, all fragments: the first opens with the title, so two
+    # fragments remain, and "next" reveals them before it moves on.
     assert state(deck.press("Space")) == [BULLETS, 0, "#/1/0"]
-    assert state(deck.press("n")) == [BULLETS, 1, "#/1/1"]
-    assert state(deck.press("ArrowLeft")) == [BULLETS, 0, "#/1/0"]
-    assert state(deck.press("PageDown")) == [BULLETS, 1, "#/1/1"]
-    assert state(deck.press("ArrowDown")) == [BULLETS, 2, "#/1/2"]
+    assert state(deck.press("ArrowLeft")) == [BULLETS, -1, "#/1"]
+    assert state(deck.press("PageDown")) == [BULLETS, 0, "#/1/0"]
+    assert state(deck.press("ArrowDown")) == [BULLETS, 1, "#/1/1"]
     assert state(deck.press("ArrowRight")) == [SCATTER, -1, "#/2"]
     assert state(deck.press("End")) == [RECEIVER, -1, "#/4"]
     assert state(deck.press("PageUp")) == [LINE, -1, "#/3"]
@@ -37,14 +37,15 @@ def test_keys_move_through_slides_and_fragments(deck_file, open_deck):
 
 def test_fragments_show_in_order_and_back_shows_all(deck_file, open_deck):
     deck = open_deck(deck_file, suffix="#/1")
-    visible = "() => Array.from(document.querySelectorAll('section.present .fragment')).map(f => getComputedStyle(f).visibility)"
-    assert deck.page.evaluate(visible) == ["hidden"] * 3
-    deck.press("ArrowRight")
+    visible = "() => Array.from(document.querySelectorAll('section.present .slide-body li')).map(f => getComputedStyle(f).visibility)"
+    # Every item is a fragment, so the first is shown with the title (the slide never opens empty).
     assert deck.page.evaluate(visible) == ["visible", "hidden", "hidden"]
-    deck.press("ArrowRight").press("ArrowRight").press("ArrowRight")
+    deck.press("ArrowRight")
+    assert deck.page.evaluate(visible) == ["visible", "visible", "hidden"]
+    deck.press("ArrowRight").press("ArrowRight")
     assert state(deck)[0] == SCATTER
     # Going back lands on the previous slide as it was left: every fragment shown.
-    assert state(deck.press("ArrowLeft")) == [BULLETS, 2, "#/1/2"]
+    assert state(deck.press("ArrowLeft")) == [BULLETS, 1, "#/1/1"]
     deck.page.wait_for_timeout(450)  # the fade-in transition
     assert deck.page.evaluate(visible) == ["visible"] * 3
     assert not deck.errors

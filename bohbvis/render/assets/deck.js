@@ -42,6 +42,77 @@ function fragment() {
   return visibleFragments(current) - 1;
 }
 
+/**
+ * A list whose every item is a fragment would open as an empty slide: its first item is shown
+ * with the title (reveal's own decks do this by hand). Runs once, before the first go().
+ */
+function showFirstItems() {
+  for (const list of document.querySelectorAll("section.slide ul, section.slide ol")) {
+    const items = Array.from(list.children).filter((el) => el.tagName === "LI");
+    if (items.length && items.every((li) => li.classList.contains("fragment"))) {
+      items[0].classList.remove("fragment");
+      items[0].classList.add("shown-with-title");
+    }
+  }
+}
+
+// --- charts and text that follow the slide --------------------------------------------------
+
+/* Two conventions between the steps and the deck:
+   - a chart with a top-level variable param named `fragment` gets the number of fragments shown
+     on its slide (principle builds up round by round as the presenter steps through);
+   - an element with data-param="agg" data-when="max" is shown only while the slide's chart
+     param `agg` is "max" (text that says what the chart's control shows, never the other). */
+const FRAGMENT_PARAM = "fragment";
+const FOLLOWED = new WeakSet(); // views whose params the text already follows
+
+function hasParam(view, name) {
+  try { view.signal(name); return true; } catch (err) { return false; }
+}
+
+function followParams(i) {
+  if (i < 0 || i >= COUNT) return;
+  const texts = Array.from(SLIDES[i].querySelectorAll("[data-param][data-when]"));
+  const names = Array.from(new Set(texts.map((el) => el.dataset.param)));
+  for (const el of chartElements(i)) {
+    const view = VIEWS[el.dataset.chartId];
+    if (!view) continue;
+    if (hasParam(view, FRAGMENT_PARAM)) {
+      const shown = MODE === "print" ? fragmentsOf(i).length : visibleFragments(i);
+      if (view.signal(FRAGMENT_PARAM) !== shown) view.signal(FRAGMENT_PARAM, shown).runAsync();
+    }
+    if (FOLLOWED.has(view)) continue;
+    FOLLOWED.add(view);
+    for (const name of names) {
+      if (!hasParam(view, name)) continue;
+      const show = (value) => {
+        for (const t of texts) if (t.dataset.param === name) t.hidden = String(value) !== t.dataset.when;
+      };
+      show(view.signal(name));
+      view.addSignalListener(name, (_, value) => show(value));
+    }
+  }
+}
+
+/** "Show the table" under a chart: open or fold the table, then re-fit the slide's charts to
+    the room left (the fit is remembered per slide size, so it is forgotten here). */
+function onTableToggle(e) {
+  const button = e.target.closest(".table-toggle");
+  if (!button) return;
+  const block = button.closest(".table-block");
+  const open = block.classList.toggle("collapsed") === false;
+  button.setAttribute("aria-expanded", String(open));
+  button.textContent = open ? "Hide the table" : "Show the table";
+  const slide = SLIDES.indexOf(block.closest("section.slide"));
+  for (const el of chartElements(slide)) delete FITTED[el.dataset.chartId];
+  ready = showSlide(slide);
+}
+
+/** showCharts (charts.js), then the params and text that follow the slide. */
+function showSlide(i) {
+  return showCharts(i).then(() => followParams(i));
+}
+
 // --- moving between slides ------------------------------------------------------------------
 
 /**
@@ -67,7 +138,8 @@ function go(i, frag = -1, history = "push") {
   setFragments(i, shown);
   writeHash(slideChanged ? history : history === "none" ? "none" : "replace");
   updateChrome();
-  if (slideChanged && !overviewOn) ready = showCharts(i);
+  if (slideChanged && !overviewOn) ready = showSlide(i);
+  else if (!slideChanged) ready = ready.then(() => followParams(i));
   for (const fn of listeners) fn(current, fragment());
   return ready;
 }
@@ -153,7 +225,7 @@ function overview(on = !overviewOn) {
     for (const s of SLIDES) s.style.left = s.style.top = s.style.margin = s.style.transform = "";
     DECK.querySelector(".slides").style.height = "";
     DECK.scrollTop = 0;
-    ready = showCharts(current);
+    ready = showSlide(current);
   }
   return overviewOn;
 }
@@ -277,7 +349,7 @@ function debounce(fn, ms) {
 const onResize = debounce(() => {
   if (MODE === "speaker") sizeSpeakerStage();
   if (overviewOn) layoutOverview();
-  else if (MODE !== "print") ready = showCharts(current); // re-fits charts whose box changed
+  else if (MODE !== "print") ready = showSlide(current); // re-fits charts whose box changed
 }, 150);
 
 // --- start ----------------------------------------------------------------------------------------
@@ -285,12 +357,13 @@ const onResize = debounce(() => {
 /** Called once, after every part of the runtime is defined (html.py appends the call). */
 function start() {
   ROOT.classList.add("js");
+  showFirstItems();
   setUpTables();
   if (MODE === "print") {
     ROOT.classList.add("print-pdf");
     SLIDES.forEach((s, i) => setFragments(i, Infinity));
     current = 0;
-    ready = embedAllCharts();
+    ready = embedAllCharts().then(() => SLIDES.forEach((s, i) => followParams(i)));
   } else {
     for (const s of SLIDES) s.setAttribute("aria-hidden", "true");
     if (MODE === "speaker") startSpeakerView();
@@ -298,6 +371,7 @@ function start() {
     go(h ? h.index : 0, h ? h.fragment : -1, "replace");
     document.addEventListener("keydown", onKey);
     DECK.addEventListener("click", onOverviewClick);
+    DECK.addEventListener("click", onTableToggle);
     window.addEventListener("hashchange", followHash);
     window.addEventListener("popstate", followHash);
     setUpSwipe();

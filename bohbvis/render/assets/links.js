@@ -271,7 +271,7 @@ const FORMATS = {
 /** A cell as text, mirroring bohbvis.model.format (pct, num, int, budget; "" = value). */
 function formatCell(x, format) {
   if (isMissing(x)) return "\u2013";
-  if (typeof x === "boolean") return x ? "True" : "False"; // as Python writes them
+  if (typeof x === "boolean") return x ? "yes" : "no"; // in words, as bohbvis.model.format.value
   const fmt = FORMATS[format] ? format : "value";
   if (fmt !== "value" && typeof x !== "number") {
     const n = Number(x);

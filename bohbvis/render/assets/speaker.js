@@ -106,12 +106,13 @@ function tick() {
   document.querySelector(".speaker-clock").textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
-/** The present slide takes the left 64% of the window; notes go under it, the rest on the right. */
+/** The present slide takes the left 60% of the window (at most 56% of its height); the notes
+    get the rest of the left column, the timer and next slide the right. */
 function sizeSpeakerStage() {
-  let w = Math.max(320, window.innerWidth * 0.64 - 24);
+  let w = Math.max(320, window.innerWidth * 0.6 - 24);
   let h = (w * 9) / 16;
-  if (h > window.innerHeight * 0.62) {
-    h = window.innerHeight * 0.62;
+  if (h > window.innerHeight * 0.56) {
+    h = window.innerHeight * 0.56;
     w = (h * 16) / 9;
   }
   Object.assign(DECK.style, { left: "12px", top: "12px", width: w + "px", height: h + "px", right: "auto", bottom: "auto" });
@@ -119,27 +120,23 @@ function sizeSpeakerStage() {
   const notes = document.querySelector(".speaker-notes");
   Object.assign(notes.style, { top: h + 24 + "px", width: w + "px" });
   document.querySelector(".speaker-panel").style.left = w + 36 + "px";
+  previewFor = -1; // the frame changed size: draw the preview again
   updateSpeakerPanel();
 }
+
+let previewViews = []; // the next-slide preview's charts (never in VIEWS: they are pictures)
+let previewFor = -1;
 
 function updateSpeakerPanel() {
   const frame = document.querySelector(".speaker-next");
   if (!frame || current < 0) return;
   const upcoming = SLIDES[current + 1];
-  frame.replaceChildren();
-  if (upcoming) {
-    // A picture of the next slide: a clone without ids (so nothing in it counts as a live chart).
-    const clone = upcoming.cloneNode(true);
-    clone.classList.add("present", "speaker-preview");
-    clone.setAttribute("aria-hidden", "true");
-    for (const el of [clone, ...clone.querySelectorAll("[id], [data-chart-id], [data-table-id]")]) {
-      el.removeAttribute("id");
-      el.removeAttribute("data-chart-id");
-      el.removeAttribute("data-table-id");
-    }
-    for (const f of clone.querySelectorAll(".fragment")) f.classList.add("visible");
-    clone.style.transform = "scale(" + frame.clientWidth / SLIDES[current].offsetWidth + ")";
-    frame.appendChild(clone);
+  if (previewFor !== current + 1 || !frame.firstChild) {
+    for (const v of previewViews) v.finalize();
+    previewViews = [];
+    previewFor = current + 1;
+    frame.replaceChildren();
+    if (upcoming) frame.appendChild(previewOf(upcoming, frame));
   }
   const title = upcoming ? upcoming.querySelector(".slide-title") : null;
   document.querySelector(".speaker-next-title").textContent = upcoming
@@ -152,4 +149,45 @@ function updateSpeakerPanel() {
   const notes = document.querySelector(".speaker-notes");
   if (aside) notes.innerHTML = aside.innerHTML; // our own rendered, escaped Markdown
   else notes.innerHTML = '<p class="speaker-empty">No notes for this slide.</p>';
+  fitNotes(notes);
+}
+
+/** A picture of the next slide: a clone without ids (so nothing in it counts as a live chart or
+    table), with its charts drawn as pictures too (no grey boxes), then scaled into the frame. */
+function previewOf(slide, frame) {
+  const clone = slide.cloneNode(true);
+  clone.classList.add("present", "speaker-preview");
+  clone.setAttribute("aria-hidden", "true");
+  const charts = [];
+  for (const el of [clone, ...clone.querySelectorAll("[id], [data-chart-id], [data-table-id]")]) {
+    if (el.dataset.chartId) charts.push([el, el.dataset.chartId]);
+    el.removeAttribute("id");
+    el.removeAttribute("data-chart-id");
+    el.removeAttribute("data-table-id");
+  }
+  for (const f of clone.querySelectorAll(".fragment")) f.classList.add("visible");
+  clone.style.transform = "scale(" + frame.clientWidth / SLIDES[current].offsetWidth + ")";
+  const scale = SLIDES[current].clientWidth / DATA.design.slideWidth;
+  for (const [el, id] of charts) {
+    el.replaceChildren();
+    if (!DATA.charts[id]) continue;
+    // Drawn a little smaller than the design size: the preview has no fitting pass.
+    vegaEmbed(el, buildSpec(DATA.charts[id], scale, [0.85, 0.8], {}), { renderer: "svg", actions: false, mode: "vega-lite" })
+      .then((result) => {
+        if (previewFor === SLIDES.indexOf(slide)) previewViews.push(result.view);
+        else result.view.finalize();
+      })
+      .catch(() => { el.textContent = "chart"; });
+  }
+  return clone;
+}
+
+/** Notes never cut off: shrink the type (down to 13 px) until they fit their box. */
+function fitNotes(notes) {
+  notes.style.fontSize = "";
+  let size = parseFloat(getComputedStyle(notes).fontSize);
+  while (notes.scrollHeight > notes.clientHeight + 1 && size > 13) {
+    size -= 1;
+    notes.style.fontSize = size + "px";
+  }
 }
