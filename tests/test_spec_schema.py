@@ -20,9 +20,9 @@ from testdata import DATA, HPB
 
 STORIES = ("advisor", "newcomer", str(DATA / "stories" / "good_full.yaml"))
 # Each charting kind with its defaults (chart needs an encoding: it comes from good_full.yaml;
-# title, markdown, overview and table draw no chart).
+# title, markdown, glossary, overview and table draw no chart).
 # A kind that compares runs (build_runs) needs a story with several: not built with defaults here.
-DEFAULT_KINDS = tuple(k for k in steps.KINDS if k not in ("title", "markdown", "chart", "overview", "table")
+DEFAULT_KINDS = tuple(k for k in steps.KINDS if k not in ("title", "markdown", "glossary", "chart", "overview", "table")
                       and not hasattr(steps.get(k), "build_runs"))
 
 
