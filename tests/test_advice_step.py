@@ -29,12 +29,17 @@ def test_the_slide_shows_every_hyperparameter_with_its_reason_beside_the_origina
     assert n["summary"] == a.summary and n["k"] == a.k
     assert [h["name"] for h in n["hyperparameters"]] == [hp.name for hp in run.space]
     html = "".join(b.html for b in slide.blocks if isinstance(b, Html))
+    kept_line = html[html.find("Kept as they were"):]
     for h in a.hyperparameters:
+        if h.action == "keep":
+            # A hyperparameter kept as it was is named on the slide; its reason is in the notes.
+            assert h.name.replace("&", "&amp;").replace("<", "&lt;") in kept_line
+            assert h.reason in slide.notes
+            continue
         assert f"<strong>{h.name}</strong>" in html
-        # The reason is on the slide (escaped), beside the original range when it changed.
+        # A change's reason is on the slide (escaped), beside the original range.
         assert h.reason.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html
-        if h.action != "keep":
-            assert h.original.describe_range() in html
+        assert h.original.describe_range() in html
     for w in a.warnings:
         assert "⚠" in html
     assert f"{a.budget.n_iterations} iterations" in html or a.budget.old_compute is None

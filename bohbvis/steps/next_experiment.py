@@ -39,7 +39,7 @@ OPTIONS = {
 
 ACTIONS = ("keep", "narrow", "widen", "drop choices", "remove")
 ACTION_COLORS = ("#9e9e9e", "#1f77b4", "#e6550d", "#756bb1", "#d62728")
-ROW_HEIGHT = 21
+ROW_HEIGHT = 30  # a 12 px choice label above its squares, clear of the row above
 CHART_WIDTH = 900
 DOMAIN = [-0.32, 1.32]  # the 0..1 track, with room for a widened bound (WIDEN = 0.25) and dots
 
@@ -65,6 +65,7 @@ def _frames(run: Run, a: adv.Advice):
         elif hp.choices:
             n = len(hp.choices)
             slots = {str(c): (i + 0.5) / n for i, c in enumerate(hp.choices)}
+            shown = {str(c): fmt.value(c) for c in (*hp.choices, *(h.choices or ()))}  # True -> yes
             for c in h.choices or ():  # an ordinal widened by a value beyond its ends
                 if str(c) not in slots:
                     below = h.choices.index(c) < h.choices.index(next(x for x in h.choices if str(x) in slots))
@@ -72,7 +73,7 @@ def _frames(run: Run, a: adv.Advice):
             kept = {str(c) for c in h.choices or ()} if h.action != "remove" else set()
             for c, x in slots.items():
                 ev = next((e for e in h.evidence if str(e.choice) == c), None)
-                label = c + (f" {ev.n_top}/{ev.n_all}" if ev is not None else " (new)")
+                label = shown.get(c, c) + (f" {ev.n_top}/{ev.n_all}" if ev is not None else " (new)")
                 ticks.append({**tip, "x": round(x, 5), "choice": label, "kept": "kept" if c in kept else "dropped"})
             for v in top[hp.column].dropna() if hp.column in top else ():
                 x = slots.get(str(plain(v)))
@@ -100,7 +101,7 @@ def _chart(run: Run, a: adv.Advice, index: int) -> dict:
         layers.append(alt.Chart(ticks).mark_point(shape="square", size=60, filled=True)
                       .encode(x=x, y=y, color=alt.condition("datum.kept == 'kept'", color, alt.value("#ddd")),
                               tooltip=tip + [alt.Tooltip("choice:N", title="choice (top/all)")]))
-        layers.append(alt.Chart(ticks).mark_text(baseline="bottom", dy=-6, fontSize=9, fillOpacity=0.75)
+        layers.append(alt.Chart(ticks).mark_text(baseline="bottom", dy=-6, fontSize=12, fillOpacity=0.75)
                       .encode(x=x, y=y, text="choice:N"))
     if len(dots):
         layers.append(alt.Chart(dots).mark_circle(size=36, color="black", opacity=0.55)
@@ -133,24 +134,34 @@ def _budget_html(b: adv.BudgetAdvice) -> str:
             + ("unchanged" if same else f"{ladder(b.new_budgets)} (eta {fmt.budget(b.new_eta)})")
             + f": {fmt.integer(b.new_compute)} instead of {fmt.integer(b.old_compute)} budget units for "
               f"{b.n_iterations} iterations, {fmt.pct(b.saved or 0.0, 0)} saved.")
-    return f'<p style="font-size:0.9rem;margin:0"><strong>{esc(head)}</strong> {esc(b.reason)}</p>'
+    return f'<p style="font-size:0.9rem;margin:0"><strong>{esc(head)}</strong></p>'
 
 
 def _reasons_html(a: adv.Advice) -> str:
-    """Every hyperparameter's change and its reason, beside the original range (two columns)."""
+    """Every change and its reason, beside the original range (two columns); the hyperparameters
+    kept as they were are named in one line (their reasons go to the notes: fewer words on the slide)."""
     items = []
+    kept = [h.name for h in a.hyperparameters if h.action == "keep"]
     for h in a.hyperparameters:
-        change = "kept" if h.action == "keep" else f"{h.original.describe_range()} → {h.describe_range()}"
+        if h.action == "keep":
+            continue
+        change = f"{h.original.describe_range()} → {h.describe_range()}"
         warn = f' <span style="color:#e6550d">⚠ {esc(h.warning.split(": ", 1)[-1])}</span>' if h.warning else ""
         items.append(f"<div><strong>{esc(h.name)}</strong> <em>{esc(change)}</em>: {esc(h.reason)}{warn}</div>")
+    if kept:
+        items.append(f"<div><strong>Kept as they were</strong>: {esc(', '.join(kept))} (reasons in the notes).</div>")
     return ('<div class="advice-reasons" style="display:grid;grid-template-columns:1fr 1fr;gap:0.25rem 1.5rem;'
             f'font-size:0.8rem;line-height:1.25">{"".join(items)}</div>')
+
+
+def _kept_notes(a: adv.Advice) -> str:
+    return " ".join(f"{h.name} kept: {h.reason}" for h in a.hyperparameters if h.action == "keep")
 
 
 def build(run: Run, options: StepOptions) -> Slide:
     a = advice_for(run, options)
     n = numbers(a)
-    caption = (f"{a.summary} {a.rule.describe()} Ranges on each hyperparameter's own scale (log where log); "
+    caption = (f"{a.rule.describe()} Each hyperparameter on its own scale (log where log); "
                "choices as squares with their top/all counts (grey: dropped).")
     if a.space_inferred:
         caption += " The original bounds were inferred from the values the run used (no configspace.json)."
@@ -161,6 +172,7 @@ def build(run: Run, options: StepOptions) -> Slide:
               Html(_budget_html(a.budget))]
     title = options.title or ("Next run: widen where the best sit at the edge" if a.warnings
                               else "Next run: a search space from this one's best")
-    notes = (f"{a.summary} Every change has its reason on the slide. "
-             "`bohbvis advise` writes this space as ConfigSpace JSON or YAML for the next BOHB run.")
+    notes = " ".join(x for x in (
+        a.summary, "Every change has its reason on the slide.", _kept_notes(a), f"Budgets: {a.budget.reason}",
+        "`bohbvis advise` writes this space as ConfigSpace JSON or YAML for the next BOHB run.") if x)
     return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})
