@@ -14,18 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-
-def _best(fn, repeat: int) -> float:
-    fn()  # warm-up: imports (scipy), caches
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+sys.path.insert(0, str(Path(__file__).parent))
+from _timing import best_of  # noqa: E402
 
 
 def main() -> int:
@@ -44,8 +36,8 @@ def main() -> int:
     demo = read_run(demo_path())
     with tempfile.TemporaryDirectory() as tmp:
         big = read_run(write_big_run(demo_path(), Path(tmp) / "big", args.evaluations))
-    t_demo = _best(lambda: advise(demo), args.repeat)
-    t_big = _best(lambda: advise(big), args.repeat)
+    t_demo = best_of(lambda: advise(demo), args.repeat, warmup=True)
+    t_big = best_of(lambda: advise(big), args.repeat, warmup=True)
     print(f"advise: demo ({demo.n_evaluations:,} evaluations) {t_demo * 1000:.0f} ms; "
           f"big ({big.n_evaluations:,} evaluations) {t_big * 1000:.0f} ms (target {args.target:.1f} s)")
     return 0 if t_big <= args.target else 1

@@ -15,17 +15,10 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-
-def _best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+sys.path.insert(0, str(Path(__file__).parent))
+from _timing import best_of  # noqa: E402
 
 
 def main() -> int:
@@ -64,8 +57,8 @@ def main() -> int:
 
         vl_convert_pdfs()  # warm-up: vl-convert starts its JavaScript runtime on first use
         export()
-        charts_time = _best(vl_convert_pdfs, args.repeat)
-        export_time = _best(export, args.repeat)
+        charts_time = best_of(vl_convert_pdfs, args.repeat)
+        export_time = best_of(export, args.repeat)
         size = out.stat().st_size
 
     ratio = export_time / charts_time if charts_time else float("inf")

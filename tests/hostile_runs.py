@@ -43,6 +43,29 @@ HOSTILE_VALUES = {
 }
 
 
+def renamed_space(names: dict[str, str], values: dict[str, str] | None = None) -> dict:
+    """The demo run's configspace.json with hyperparameters renamed and categorical values replaced
+    (choices, defaults and the conditions that name them)."""
+    values = values or {}
+    space = json.loads((DEMO / "configspace.json").read_text(encoding="utf-8"))
+    for hp in space["hyperparameters"]:
+        hp["name"] = names.get(hp["name"], hp["name"])
+        if "choices" in hp:
+            hp["choices"] = [values.get(c, c) if isinstance(c, str) else c for c in hp["choices"]]
+        if isinstance(hp.get("default_value"), str):
+            hp["default_value"] = values.get(hp["default_value"], hp["default_value"])
+    for cond in space.get("conditions", []):
+        for k in ("child", "parent"):
+            if k in cond:
+                cond[k] = names.get(cond[k], cond[k])
+        for k in ("value", "values"):
+            if isinstance(cond.get(k), str):
+                cond[k] = values.get(cond[k], cond[k])
+            elif isinstance(cond.get(k), list):
+                cond[k] = [values.get(v, v) if isinstance(v, str) else v for v in cond[k]]
+    return space
+
+
 def write_run(folder: Path, names: dict[str, str], values: dict[str, str] | None = None,
               *, drop_space: bool = False) -> Path:
     """The demo run with every hyperparameter renamed (and categorical values replaced)."""
@@ -59,22 +82,7 @@ def write_run(folder: Path, names: dict[str, str], values: dict[str, str] | None
     (folder / "configs.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "results.json").write_bytes((DEMO / "results.json").read_bytes())
     if not drop_space:
-        space = json.loads((DEMO / "configspace.json").read_text(encoding="utf-8"))
-        for hp in space["hyperparameters"]:
-            hp["name"] = names.get(hp["name"], hp["name"])
-            if "choices" in hp:
-                hp["choices"] = [values.get(c, c) if isinstance(c, str) else c for c in hp["choices"]]
-            if isinstance(hp.get("default_value"), str):
-                hp["default_value"] = values.get(hp["default_value"], hp["default_value"])
-        for cond in space.get("conditions", []):
-            for k in ("child", "parent"):
-                if k in cond:
-                    cond[k] = names.get(cond[k], cond[k])
-            for k in ("value", "values"):
-                if isinstance(cond.get(k), str):
-                    cond[k] = values.get(cond[k], cond[k])
-                elif isinstance(cond.get(k), list):
-                    cond[k] = [values.get(v, v) if isinstance(v, str) else v for v in cond[k]]
+        space = renamed_space(names, values)
         (folder / "configspace.json").write_text(json.dumps(space, indent=2, ensure_ascii=False),
                                                  encoding="utf-8")
     return folder

@@ -21,7 +21,7 @@ ROOT = HERE.parents[1]
 DEMO = ROOT / "bohbvis" / "load" / "demo_run"
 sys.path.insert(0, str(HERE.parent))
 
-from hostile_runs import HOSTILE_NAMES, HOSTILE_VALUES  # noqa: E402
+from hostile_runs import HOSTILE_NAMES, HOSTILE_VALUES, renamed_space  # noqa: E402
 
 KEEP = {1, 2, 3, 4}  # brackets of the demo run kept in the small runs (66 evaluations)
 
@@ -46,17 +46,7 @@ def small_run(folder: Path, *, results=None, configs=None, space: str | bytes | 
         data = fn(lines) if fn else "\n".join(lines) + "\n"
         (folder / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     if space == "demo":
-        doc = json.loads((DEMO / "configspace.json").read_text(encoding="utf-8"))
-        for hp in doc["hyperparameters"]:
-            hp["name"] = rename.get(hp["name"], hp["name"])
-            if "choices" in hp:
-                hp["choices"] = [values.get(c, c) if isinstance(c, str) else c for c in hp["choices"]]
-            if isinstance(hp.get("default_value"), str):
-                hp["default_value"] = values.get(hp["default_value"], hp["default_value"])
-        for cond in doc.get("conditions", []):
-            cond["child"], cond["parent"] = rename.get(cond["child"], cond["child"]), rename.get(cond["parent"], cond["parent"])
-            if "values" in cond:
-                cond["values"] = [values.get(v, v) for v in cond["values"]]
+        doc = renamed_space(rename, values)
         (folder / "configspace.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     elif space is not None:
         (folder / "configspace.json").write_bytes(space if isinstance(space, bytes) else space.encode("utf-8"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from panel import shown_keys
 from pointer import drag
 
 from bohbvis.steps._runs import RUN_COLORS
@@ -43,14 +44,6 @@ def _slide(deck, chart_suffix):
             if c.id.endswith(chart_suffix):
                 return i, s, c
     raise AssertionError(chart_suffix)
-
-
-def shown_keys(page):
-    page.wait_for_timeout(150)  # the table redraws on the next animation frame
-    count = page.evaluate("() => +document.querySelector('section.present table.data-table').dataset.count")
-    keys = page.eval_on_selector_all("section.present table.data-table tbody tr",
-                                     "rows => rows.map(r => r.dataset.key).filter(k => k)")
-    return count, set(keys)
 
 
 def test_a_brush_on_the_trajectory_lists_both_runs_evaluations_inside_it(two_runs, open_deck, artifacts):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from panel import inside, shown_keys, store_ranges
 from pointer import drag
 
 pytestmark = pytest.mark.browser
@@ -68,28 +69,6 @@ def steps_b(tmp_path_factory):
     path = tmp_path_factory.mktemp("steps_b") / "steps_b.html"
     path.write_text(render_html(deck), encoding="utf-8")
     return path, slides
-
-
-
-def store_ranges(page, chart_id):
-    page.wait_for_function(f"() => window.bohbvis.views['{chart_id}'].data('brush_store').length === 1")
-    (tup,) = page.evaluate(f"() => window.bohbvis.views['{chart_id}'].data('brush_store')")
-    return {f["field"]: sorted(v) for f, v in zip(tup["fields"], tup["values"])}
-
-
-def shown_keys(page):
-    page.wait_for_timeout(150)  # the table redraws on the next animation frame
-    count = page.evaluate("() => +document.querySelector('section.present table.data-table').dataset.count")
-    keys = page.eval_on_selector_all("section.present table.data-table tbody tr",
-                                     "rows => rows.map(r => r.dataset.key).filter(k => k)")
-    return count, set(keys)
-
-
-def inside(rows: pd.DataFrame, ranges: dict) -> pd.DataFrame:
-    keep = pd.Series(True, index=rows.index)
-    for field, (lo, hi) in ranges.items():
-        keep &= rows[field].between(lo, hi)
-    return rows[keep]
 
 
 def test_brush_on_view_b_fills_table_and_sample_type_bars(steps_b, open_deck, artifacts):

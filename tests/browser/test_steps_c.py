@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from panel import inside, shown_keys, store_ranges
 from pointer import drag
 
 pytestmark = pytest.mark.browser
@@ -73,27 +74,6 @@ def shots(artifacts):
     folder = artifacts / "views"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def store_ranges(page, chart_id, param, n=1):
-    page.wait_for_function(f"() => window.bohbvis.views['{chart_id}'].data('{param}_store').length === {n}")
-    (tup,) = page.evaluate(f"() => window.bohbvis.views['{chart_id}'].data('{param}_store')")
-    return {f["field"]: sorted(v) for f, v in zip(tup["fields"], tup["values"])}
-
-
-def shown_keys(page):
-    page.wait_for_timeout(200)  # the table redraws on the next animation frame
-    count = page.evaluate("() => +document.querySelector('section.present table.data-table').dataset.count")
-    keys = page.eval_on_selector_all("section.present table.data-table tbody tr",
-                                     "rows => rows.map(r => r.dataset.key).filter(k => k)")
-    return count, set(keys)
-
-
-def inside(rows: pd.DataFrame, ranges: dict) -> pd.DataFrame:
-    keep = pd.Series(True, index=rows.index)
-    for field, (lo, hi) in ranges.items():
-        keep &= rows[field].between(lo, hi)
-    return rows[keep]
 
 
 def test_brushing_parallel_axes_fills_the_data_panel(steps_c, open_deck, shots):
