@@ -25,7 +25,24 @@ def _source(name):
 
 
 def test_shipped_stories_exist():
-    assert {"advisor", "newcomer", "next-run"} <= set(STORIES)
+    assert {"advisor", "newcomer", "next-run", "advisor-ko", "newcomer-ko"} <= set(STORIES)
+
+
+@pytest.mark.parametrize("story", ["advisor", "newcomer"])
+def test_korean_twins_have_the_same_steps_in_korean(story):
+    """advisor-ko / newcomer-ko: the English story's steps in the same order (and options), `lang: ko`,
+    and every title, text and note the story author wrote is Korean (Hangul in it)."""
+    english, korean = load_story(story), load_story(f"{story}-ko")
+    assert korean.lang == "ko" and english.lang == "en"
+    assert [s.options.kind for s in korean.steps] == [s.options.kind for s in english.steps]
+    words = ("title", "subtitle", "author", "text", "notes", "budget_unit")  # the story author's own text
+    for en, ko in zip(english.steps, korean.steps):
+        keep = {k: v for k, v in en.options.values.items() if k not in words}
+        assert {k: ko.options.values.get(k) for k in keep} == keep, en.options.kind
+        for key in words:
+            if en.options.values.get(key):
+                assert re.search(r"[\uac00-\ud7a3]", ko.options.values.get(key) or ""), (en.options.kind, key)
+    assert re.search(r"[\uac00-\ud7a3]", korean.title)
 
 
 @pytest.mark.parametrize("run_name", RUNS)
