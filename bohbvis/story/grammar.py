@@ -69,7 +69,7 @@ class RunData(Str):
 
 @dataclass(frozen=True)
 class LangTag(Str):
-    """A BCP 47 language tag such as en, ko or pt-BR (the deck's <html lang>)."""
+    """A BCP 47 language tag such as en, ko or pt-BR: the catalog the deck is written in, and its <html lang>."""
 
     def validate(self, value):
         value = super().validate(value)
@@ -94,7 +94,12 @@ DECK_OPTIONS: dict[str, Option] = {
     "metric": Str(doc="Key in hpbandster's info that holds the accuracy (dots for nested keys)."),
     "theme": Str(doc="A built-in theme (light, dark) or a path to a theme .css file, relative to this story.",
                  default="light"),
-    "lang": LangTag(doc="The deck's language tag (for screen readers and hyphenation).", default="en"),
+    "lang": LangTag(doc="The deck's language, a BCP 47 tag (ko, ko-KR, pt-BR): every sentence bohbvis writes "
+                        "(titles, captions, axes, legends, tables, help, speaker view) and the digits of numbers "
+                        "and `{{ }}` filters follow it. Shipped: en, ko; any other language from a `<lang>.po` "
+                        "next to the story (`bohbvis messages` prints the template). Messages without a "
+                        "translation are English, with one warning saying how many. Also the deck's <html lang> "
+                        "and, for ko, a Hangul font.", default="en"),
     "budget_unit": Str(doc="What the budget counts, e.g. epochs, iterations, seconds: written after every budget "
                            "the slides quote (`budget 81` becomes `81 epochs`)."),
     "best_by": Choice(doc="What defines the best configuration on every slide: loss (hpbandster's incumbent "

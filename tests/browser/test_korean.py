@@ -100,8 +100,9 @@ def test_the_checks_catch_english():
 
 
 def _speaker_text(speaker) -> str:
-    return speaker.evaluate("() => [...document.querySelectorAll('.speaker-panel, .speaker-notes')]"
-                            ".map(e => e.innerText).join('\\n')")
+    """The speaker view's own words and the notes (the next slide's preview is judged as a slide)."""
+    return speaker.evaluate("() => [...document.querySelectorAll('.speaker-top, .speaker-label, "
+                            ".speaker-next-title, .speaker-notes')].map(e => e.innerText).join('\\n')")
 
 
 def _judge(where: str, text: str, names: list[str], problems: list[str]) -> float:
@@ -204,5 +205,5 @@ def test_the_pdf_holds_the_decks_korean_sentences(story, korean_decks, open_deck
                 n_checked += 1
                 if re.sub(r"\s+", "", part) not in page:
                     missing.append(f"slide {i + 1}: {part[:80]}")
-    assert n_checked > 3 * len(pages) // 2
+    assert n_checked >= len(pages), f"only {n_checked} Korean sentences on {len(pages)} slides"
     assert not missing, f"{len(missing)} of {n_checked} Korean sentences are not in the PDF:\n" + "\n".join(missing)
