@@ -203,3 +203,41 @@ def test_the_fstring_scan_finds_an_fstring(tmp_path):
                if not all(isinstance(a, ast.Constant) and isinstance(a.value, str)
                           for a in c.args[:2 if name == "trn" else 1])]
     assert flagged == [1, 2, 3]
+
+
+def _glossary() -> dict[str, str]:
+    """English term -> Korean term, from locales/ko/GLOSSARY.md's table (the first Korean word group,
+    without the "(…)" explanations and "/" alternatives)."""
+    out = {}
+    for line in (KOREAN / "GLOSSARY.md").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or cells[0] in ("English", "") or set(cells[0]) <= set("-"):
+            continue
+        en, ko = cells
+        ens = [e.strip() for e in re.sub(r"\(.*?\)", "", en).split("/")]
+        kos = [k.strip() for k in re.split(r"[(—]", ko)[0].split("/")]
+        for e, k in zip(ens, kos) if len(ens) == len(kos) else [(ens[0], kos[0])]:
+            if e and k:
+                out[e] = k
+    return out
+
+
+def test_the_glossary_is_read():
+    g = _glossary()
+    assert g["budget"] == "예산" and g["bracket"] == "브래킷" and g["accuracy"] == "정확도" and len(g) > 20
+
+
+def test_a_glossary_terms_own_message_uses_the_glossarys_korean(korean):
+    """A message that is exactly a glossary term ("budget", "sample type", "Bracket") is translated
+    with the glossary's word: the glossary slide and every axis, legend and header agree."""
+    wrong = []
+    for en, ko in _glossary().items():
+        for msgid in (en, en.capitalize(), en + "s", en.capitalize() + "s"):
+            if msgid in korean:
+                entry, name = korean[msgid]
+                text = entry.string if isinstance(entry.string, str) else entry.string[0]
+                if ko not in text:
+                    wrong.append(f"{name}: {msgid!r} is {text!r}, the glossary says {ko!r}")
+    assert not wrong, "\n".join(wrong)
