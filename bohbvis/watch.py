@@ -153,9 +153,22 @@ class Preview:
                 if not t.is_absolute() and story.path is not None:
                     t = story.path.parent / t
                 files.append(t)
+            files += _catalog_files(story)
         elif self.data is not None and not _shipped(self.data):
             files.append(_source_file(self.data))
         return tuple(dict.fromkeys(p.resolve() for p in files))
+
+
+def _catalog_files(story) -> list[Path]:
+    """The `<lang>.po` files next to the story its deck would read (ko-KR: ko_KR.po, ko.po), there
+    or not yet: saving a translation rebuilds the deck in it."""
+    from .i18n import SOURCE_LANGUAGE
+    from .i18n._catalog import candidates
+
+    lang = getattr(story, "lang", None) or SOURCE_LANGUAGE
+    if story.path is None or candidates(lang)[-1] == SOURCE_LANGUAGE:
+        return []
+    return [story.path.parent / f"{name}.po" for name in candidates(lang)]
 
 
 def _is_multi_run(story) -> bool:

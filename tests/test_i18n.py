@@ -234,3 +234,16 @@ def test_a_broken_po_file_is_one_located_error(tmp_path):
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.output.count("error:") == 1 and "ko.po" in result.output
     assert not (tmp_path / "deck.html").exists()
+
+
+def test_watch_rebuilds_when_the_storys_po_file_changes(tmp_path):
+    """`bohbvis watch` watches the story's <lang>.po (before it exists, too); the rebuilt deck uses it."""
+    from bohbvis.watch import Preview
+
+    story = _story(tmp_path, "ja")
+    preview = Preview(story)
+    assert (tmp_path / "ja.po").resolve() in preview.watched
+    assert b"\xe6\x9c\x80\xe8\x89\xaf" not in preview.page.body  # 最良
+    _po(tmp_path / "ja.po", "ja", {TITLE_ID: "最良: {sample}、{budget}で{metric} {value}"})
+    preview.build()
+    assert "最良: 4-0-1".encode() in preview.page.body
