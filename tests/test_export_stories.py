@@ -16,7 +16,7 @@ from bohbvis.export import export_deck
 from bohbvis.export._progress import ExportWarning
 from test_export_pdf import PAGE_PT, _xobject_subtypes
 
-STORIES = ("advisor", "newcomer")
+STORIES = ("advisor", "newcomer", "advisor-ko", "newcomer-ko")  # the Korean twins: Hangul text and fonts
 
 
 def _words(text: str) -> str:

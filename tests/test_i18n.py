@@ -247,3 +247,19 @@ def test_watch_rebuilds_when_the_storys_po_file_changes(tmp_path):
     _po(tmp_path / "ja.po", "ja", {TITLE_ID: "最良: {sample}、{budget}で{metric} {value}"})
     preview.build()
     assert "最良: 4-0-1".encode() in preview.page.body
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/translating.md"])
+def test_the_docs_korean_story_examples_build(doc, tmp_path):
+    """The Korean story snippets of the README and the translating page are real stories."""
+    root = Path(__file__).parent.parent
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", (root / doc).read_text(encoding="utf-8"), re.S)
+              if "lang: ko" in b]
+    assert blocks
+    for i, block in enumerate(blocks):
+        path = tmp_path / f"story{i}.yaml"
+        path.write_text(block if "\ndata:" in block else "data: demo\n" + block, encoding="utf-8")
+        deck = api.make_deck(path)
+        assert deck.language.code == "ko" and deck.warnings == ()
+        notes = "\n".join(s.notes or "" for s in deck.slides)
+        assert "{{" not in notes and HANGUL.search(notes)
