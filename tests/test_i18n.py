@@ -191,6 +191,7 @@ def test_messages_lang_ko_prints_the_korean_catalog_as_one_po(tmp_path):
 
     result = CliRunner().invoke(app, ["messages", "--lang", "ko"])
     assert result.exit_code == 0
+    assert "WARNING" not in result.output and result.output.startswith("# bohbvis")
     (tmp_path / "ko.po").write_text(result.output, encoding="utf-8")
     with open(tmp_path / "ko.po", "rb") as f:
         catalog = read_po(f)
