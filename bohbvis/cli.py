@@ -88,7 +88,7 @@ def _reader_options(study, hyperband, mode, max_t, eta):
                          max_t=max_t, eta=eta)
 
 
-StoryArg = typer.Argument(None, help="A story YAML file, or a built-in story name (advisor, newcomer). Default: advisor.")
+StoryArg = typer.Argument(None, help="A story YAML file, or a built-in story name (advisor, newcomer, advisor-ko, newcomer-ko, next-run). Default: advisor.")
 
 
 def _fail(err: BohbvisError) -> None:
