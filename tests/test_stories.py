@@ -88,7 +88,9 @@ def test_stories_build_on_a_run_with_thousands_of_brackets(tmp_path):
 
     run = api.load(write_big_run(demo_path(), tmp_path / "big", 30_000))
     assert len(run.brackets) > 40
-    for story in ONE_RUN_STORIES:
+    # The English stories: their Korean twins draw the same charts (test_story_builds_on_every_run
+    # builds them on every real run), and the captions are checked here by their English words.
+    for story in [s for s in ONE_RUN_STORIES if load_story(s).lang == "en"]:
         deck = api.make_deck(story, data=run)
         html = render_html(deck)
         assert len(html) < 8_000_000
