@@ -36,6 +36,13 @@ def _num(x) -> str:
     return fmt.num(x)
 
 
+def action_text(action: str) -> str:
+    """An advice's action ("keep", "narrow" …) as a slide's legend or the terminal writes it."""
+    words = {"keep": tr("keep"), "narrow": tr("narrow"), "widen": tr("widen"), "drop choices": tr("drop choices"),
+             "remove": tr("remove")}
+    return words.get(action, action)
+
+
 def _plain(v):
     if hasattr(v, "item"):
         v = v.item()

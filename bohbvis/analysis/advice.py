@@ -43,7 +43,7 @@ from ._advice_ranges import (  # noqa: F401  (the scale helpers are the slide's 
 )
 from ._advice_types import (  # noqa: F401  (the rules' constants and records, importable from here)
     ALPHA, EDGE, KEEP_SHARE, MARGIN, MIN_BUDGET_EVIDENCE, MIN_TOP, RHO_DIFFERENT, RHO_SAME, TOP_QUANTILE, WIDEN,
-    BudgetAdvice, ChoiceEvidence, Condition, HyperparameterAdvice, _num, _plain,
+    BudgetAdvice, ChoiceEvidence, Condition, HyperparameterAdvice, _num, _plain, action_text,
 )
 from .ranking import BestRule, ranked_configs, rule_for
 

@@ -45,13 +45,6 @@ CHART_WIDTH = 900
 DOMAIN = [-0.32, 1.32]  # the 0..1 track, with room for a widened bound (WIDEN = 0.25) and dots
 
 
-def action_word(action: str) -> str:
-    """An advice's action (analysis/advice.py's word) as the slide's legend writes it."""
-    words = {"keep": tr("keep"), "narrow": tr("narrow"), "widen": tr("widen"), "drop choices": tr("drop choices"),
-             "remove": tr("remove")}
-    return words.get(action, action)
-
-
 def advice_for(run: Run, options: StepOptions) -> adv.Advice:
     return adv.advise(run, by=options.get("by", "loss"), k=options.get("top"),
                       quantile=options.get("quantile", adv.TOP_QUANTILE))
@@ -62,7 +55,7 @@ def _frames(run: Run, a: adv.Advice):
     tracks, bars, dots, ticks = [], [], [], []
     for h in a.hyperparameters:
         hp = h.original
-        tip = {"hp": h.name, "action": action_word(h.action), "original": hp.describe_range(), "new": h.describe_range(),
+        tip = {"hp": h.name, "action": adv.action_text(h.action), "original": hp.describe_range(), "new": h.describe_range(),
                "reason": h.reason}
         tracks.append({**tip, "x": 0.0, "x2": 1.0})
         if h.is_numeric and hp.lower is not None and hp.upper is not None and hp.upper > hp.lower:
@@ -98,7 +91,7 @@ def _chart(run: Run, a: adv.Advice, index: int) -> dict:
     tracks, bars, dots, ticks = _frames(run, a)
     x = alt.X("x:Q", scale=alt.Scale(domain=DOMAIN, nice=False), axis=None)
     y = alt.Y("hp:N", sort=names, title=None, axis=alt.Axis(ticks=False, domain=False, labelFontSize=12))
-    color = alt.Color("action:N", scale=alt.Scale(domain=[action_word(a) for a in ACTIONS], range=list(ACTION_COLORS)),
+    color = alt.Color("action:N", scale=alt.Scale(domain=[adv.action_text(a) for a in ACTIONS], range=list(ACTION_COLORS)),
                       legend=alt.Legend(orient="right", title=tr("change")))
     tip = [alt.Tooltip("hp:N", title=tr("hyperparameter")), alt.Tooltip("original:N", title=tr("was")),
            alt.Tooltip("new:N", title=tr("advised")), alt.Tooltip("reason:N", title=tr("why"))]
