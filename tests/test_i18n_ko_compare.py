@@ -226,7 +226,7 @@ def test_empty_slides_say_why_in_korean(tmp_path):
     assert [s.title for s in deck.slides] == ["최적 설정", "다음 실험", "예산"]
     for s in deck.slides:
         text = s.blocks[0].text.replace("\\", "")  # the reason is markdown-escaped (it quotes a log)
-        assert text.startswith("**이 슬라이드에는 보여 줄 것이 없습니다.**") and "모두 실패(crash)했습니다" in text
+        assert text.startswith("**이 슬라이드에는 보여 줄 것이 없습니다.**") and "실패(crash)한 평가 66회" in text
         assert "CUDA out of memory" in text  # the run's own error, quoted as it is
     with pytest.raises(BohbvisError) as e:
         api.make_deck(story)
