@@ -281,3 +281,20 @@ def _env():
 
     root = str(Path(__file__).resolve().parent.parent)
     return {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", ""), "COLUMNS": "200"}
+
+
+def test_three_runs_with_different_spaces_compare_in_korean():
+    """demo → MNIST → run 4: hyperparameters added and removed, the budgets not followed, one run
+    worse than the one before — every pair's table and the verdict in Korean."""
+    rs = {"demo": read_run(demo_path()), "mnist": read_run(HPB / "hpbandster_example_5_mnist"),
+          "run4": read_run(HPB / "deepcave_BOHB_run_4")}
+    with using("ko"):
+        slide = compare_step.build_runs(rs, StepOptions(kind="compare", index=0, values={}))
+    check_korean(visible_texts(slide), identifiers(*rs.values()) | set(rs))
+    assert slide.title == "demo → run4: 달라진 점"
+    assert slide.numbers["compare"]["verdict"].startswith(
+        "mnist 실행은 demo 실행 이후의 권고를 하이퍼파라미터 8개 중 0개에서 따랐고, 예산은 따르지 않았습니다.")
+    second = slide.numbers["compare"]["pairs"][1]["verdict"]
+    assert "만큼 나빠졌고, 계산량은 이전의" in second
+    html = "".join(b.html for b in slide.blocks if hasattr(b, "html"))
+    assert html.count("<table") == 2 and "추가" in html and "제거됨" in html and "악화" in html
