@@ -102,7 +102,8 @@ def _frames(traj, metric, unit_size: float, x_kind: str):
     if traj.has_time:
         marks["t"] = (ch["finished"] / unit_size).round(6)
     # i18n: a label beside a change point: the sample type (random, BO, promoted) and the bracket.
-    marks["label"] = [tr("{type} · b{bracket}", type=s, bracket=str(b)) for s, b in zip(ch["sample_type"], ch["bracket"])]
+    marks["label"] = [tr("{type} · b{bracket}", type=_type_name(s), bracket=str(b))
+                      for s, b in zip(ch["sample_type"], ch["bracket"])]
     for col in ("t", "cum_budget") if traj.has_time else ("cum_budget",):
         marks[f"labelled_{col}"] = _spread_labels(marks[col], x_kind)
     # The step line: every change, then the final value held to the end of the run.
@@ -113,6 +114,12 @@ def _frames(traj, metric, unit_size: float, x_kind: str):
             end["t"] = round(float(steps["finished"].max()) / unit_size, 6)
         line = pd.concat([line, pd.DataFrame([end])], ignore_index=True)
     return pts, marks, line, dots
+
+
+def _type_name(sample_type: str) -> str:
+    """A sample type as the legend writes it (the words of steps/_sample_types.py)."""
+    names = {"random": tr("random"), "BO": tr("BO"), "promoted": tr("promoted"), "unknown": tr("unknown")}
+    return names.get(sample_type, sample_type)
 
 
 def _x_scale(kind: str, values: pd.Series):
