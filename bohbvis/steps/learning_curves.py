@@ -260,7 +260,10 @@ def _notes(n: dict, metric) -> str:
                 "{budget} → {next_budget}: {rho:.2f} ({n} configurations)", s["n_pairs"],
                 budget=fmt.budget(s["budget"]), next_budget=fmt.budget(s["next_budget"]), rho=s["rho"])
             for s in rhos)))
-    if n["n_absent_steps"]:
+    if n["n_absent_steps"] and not n["n_small_steps"]:
+        parts.append(trn("Left out: {n} round whose winner did not go on.",
+                         "Left out: {n} rounds whose winner did not go on.", n["n_absent_steps"]))
+    elif n["n_absent_steps"]:
         parts.append(tr("Left out: {small} rounds whose next round had under 3 evaluations, {absent} whose winner did "
                         "not go on.", small=n["n_small_steps"], absent=n["n_absent_steps"]))
     elif n["n_small_steps"]:
