@@ -211,7 +211,7 @@ def build(run, options) -> Slide:
     spread = top_spread(Y, fitted["top"].to_numpy())
     # (at most half the drawn points are "always kept" top ones, so the sample stays ≤ MAX_POINTS)
     drawn = sample_points(fitted, MAX_POINTS, keep=fitted.loc[fitted["top"], "sample_id"].head(MAX_POINTS // 2),
-                          what="configurations")
+                          what=tr("configurations"))  # i18n: a plural noun inside the sample note
     if drawn.note:
         notes.append(drawn.note)
     pts = drawn.frame
