@@ -8,6 +8,7 @@ them, and the same builds in English carry no Hangul.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -131,13 +132,18 @@ def _other_helper_title(text: str) -> bool:
     return text == SAMPLE_TYPE_TITLE
 
 
-def _from_these_modules(msgid: str) -> bool:
-    """A message the catalog lacks is this test's business when these modules wrote it."""
+@functools.lru_cache(maxsize=1)
+def _template():
     from bohbvis.i18n.extract import extract
 
+    return extract()
+
+
+def _from_these_modules(msgid: str) -> bool:
+    """A message the catalog lacks is this test's business when these modules wrote it."""
     return any(loc[0].startswith(("steps/embedding", "steps/importance", "steps/parallel", "steps/trajectory",
                                   "steps/learning_curves", "steps/timeline"))
-               for m in [extract().get(msgid)] if m for loc in m.locations)
+               for m in [_template().get(msgid)] if m for loc in m.locations)
 
 
 @pytest.mark.parametrize("kind", ["embedding", "importance", "parallel", "trajectory", "learning_curves", "timeline"])
