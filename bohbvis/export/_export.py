@@ -99,11 +99,11 @@ def build_pages(deck: Any, *, notes: bool = False, bar: Progress | None = None) 
        WeasyPrint's runt-line bug are laid out again; their pages replace the first ones.
     """
     from ..render.slide_html import deck_css
-    from ..render.theme import load_theme
+    from ..render.theme import deck_theme
     from .pdf import layout, metadata_date, stylesheet
 
     bar = bar or Progress(False)
-    theme = load_theme(deck.theme, deck.theme_base)
+    theme = deck_theme(deck)
     font_set = fonts.font_set()
     placed = [(i, c) for i, s in enumerate(deck.slides) for c in s.charts]
     family = fonts.chart_family(charts.spec_text(c for _, c in placed), font_set,

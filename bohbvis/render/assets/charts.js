@@ -50,7 +50,7 @@ function queue(el, job) {
   const next = (QUEUE[id] || Promise.resolve()).then(() => job(el)).catch((err) => {
     delete PENDING[id];
     console.error("bohbvis: chart " + id + " could not be drawn:", err);
-    el.textContent = "This chart could not be drawn: " + (err && err.message ? err.message : err);
+    el.textContent = tr("This chart could not be drawn: {error}", { error: err && err.message ? err.message : String(err) });
   });
   QUEUE[id] = next;
   return next;
