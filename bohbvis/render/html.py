@@ -21,6 +21,7 @@ from .. import __version__
 from ..steps._base import CARRIED, DESIGN_HEIGHT, DESIGN_WIDTH, Chart, Table
 from ..i18n import tr
 from ..steps._html import esc
+from ..steps._rows import value_labels
 from ._shared import share
 from ._bundle import vega_bundle  # noqa: F401  (re-exported: tests and export use it)
 from .slide_html import asset, css_for_style_tag, slide_html
@@ -119,6 +120,7 @@ def deck_data(deck, theme: Theme) -> dict:
         **({"evaluations": evaluations} if evaluations else {}),
         **({"messages": messages} if (messages := js_messages()) else {}),
         **({"numberLocale": locale} if (locale := number_locale()) else {}),
+        **({"valueLabels": labels} if (labels := value_labels()) else {}),
     }
 
 

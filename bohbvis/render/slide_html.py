@@ -17,6 +17,7 @@ from ..i18n import tr, trn
 from ..model.format import FILTERS
 from ..steps._base import Chart, Html, Markdown, Slide, Table, UserText
 from ..steps._html import esc
+from ..steps._rows import value_labels
 from .markdown import render_inline, render_markdown
 from .theme import Theme
 
@@ -127,9 +128,10 @@ def _static_table(table: Table) -> str:
     rows = sort_rows(table.rows, table.sort)
     shown = rows[: max(table.static_rows, 0)]
     numeric = {c.key: _numeric_column(rows, c.key) for c in table.columns}
+    words = value_labels()  # sample types and statuses in the deck's language (as the deck shows them)
     head = "".join(f'<th scope="col"{_num(numeric[c.key])}>{esc(c.label)}</th>' for c in table.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td{_num(numeric[c.key])}>{esc(format_cell(r.get(c.key), c.format))}</td>"
+        "<tr>" + "".join(f"<td{_num(numeric[c.key])}>{esc(_cell(r.get(c.key), c, words))}</td>"
                          for c in table.columns) + "</tr>" for r in shown)
     more = len(rows) - len(shown)
     if more > 0:
@@ -141,6 +143,13 @@ def _static_table(table: Table) -> str:
     caption = f'<p class="table-caption">{render_inline(table.caption)}</p>' if table.caption else ""
     return (f'<div class="block table-block static-table"><div class="table-scroll"><table class="data-table">'
             f'<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{caption}</div>')
+
+
+def _cell(x: Any, column, words: Mapping[str, Mapping[str, str]]) -> str:
+    labels = words.get(column.key)
+    if labels and isinstance(x, str) and x in labels:
+        return labels[x]
+    return format_cell(x, column.format)
 
 
 def _missing(x: Any) -> bool:

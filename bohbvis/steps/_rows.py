@@ -105,6 +105,18 @@ def column_labels() -> dict[str, str]:
     }
 
 
+def value_labels() -> dict[str, dict[str, str]]:
+    """The run's own data words (sample types, statuses) as tables show them in the deck's
+    language: {column: {value: label}}, only the values whose label differs (English: empty).
+    The data keeps its values (links match on them); only the cells' text changes."""
+    from ._sample_types import sample_type_labels
+
+    status = {"ok": tr("ok"), "crashed": tr("crashed")}
+    out = {"sample_type": sample_type_labels(), "status": status}
+    out = {column: {v: label for v, label in labels.items() if v != label} for column, labels in out.items()}
+    return {column: labels for column, labels in out.items() if labels}
+
+
 def column_for(run: Run, name: str) -> Column:
     """A Column for any table column, by its name or a hyperparameter's bare name."""
     if name in COLUMN_LABELS:

@@ -9,7 +9,7 @@
 const DATA = JSON.parse(document.getElementById("bohbvis-data").textContent);
 const MESSAGES = DATA.messages || {}; // English text -> the deck's language (html.py: js_messages)
 
-/** A sentence of the runtime's own in the deck's language: `tr("{n} more rows", { n: 3 })`.
+/** A sentence of the runtime's own in the deck's language: `tr("{n} rows", { n: 3 })`.
     The message id is the English text; Babel extracts these calls into the catalog. */
 function tr(msgid, params) {
   const text = Object.prototype.hasOwnProperty.call(MESSAGES, msgid) ? MESSAGES[msgid] : msgid;

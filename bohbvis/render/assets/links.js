@@ -58,6 +58,7 @@ expandShared(DATA);
 
 const TABLES = {}; // table id -> {spec, table, body, status, sortKey, sortDesc, filter, predicates}
 const CARRIED = {}; // param -> {keys, key, from: slide index, chart, at}
+const VALUE_LABELS = DATA.valueLabels || {}; // column -> {data value -> its words in the deck's language}
 const ROW_LIMIT = 400; // rows put in the DOM at once (the status line counts all of them)
 let carryClock = 0;
 
@@ -283,6 +284,14 @@ function formatCell(x, format) {
   return FORMATS[fmt](x);
 }
 
+/** What a table cell shows: a data word (sample type, status) in the deck's language, else
+    the formatted value. The row keeps the data's value: links and sorting use it. */
+function cellText(x, column) {
+  const labels = VALUE_LABELS[column.key];
+  if (labels && typeof x === "string" && Object.prototype.hasOwnProperty.call(labels, x)) return labels[x];
+  return formatCell(x, column.format);
+}
+
 function compareValues(a, b) {
   const na = typeof a === "number", nb = typeof b === "number";
   if (na && nb) return a - b;
@@ -346,7 +355,7 @@ function renderTable(t) {
   const needle = t.filter.trim().toLowerCase();
   let rows = spec.rows;
   if (predicates.length) rows = rows.filter((r) => predicates.every((p) => p(r)));
-  if (needle) rows = rows.filter((r) => spec.columns.some((c) => formatCell(r[c.key], c.format).toLowerCase().includes(needle)));
+  if (needle) rows = rows.filter((r) => spec.columns.some((c) => cellText(r[c.key], c).toLowerCase().includes(needle)));
   rows = sortRows(rows.slice(), t.sortKey, t.sortDesc);
 
   const out = document.createDocumentFragment();
@@ -355,7 +364,7 @@ function renderTable(t) {
     if (!isMissing(row[spec.key])) line.dataset.key = String(row[spec.key]);
     for (const c of spec.columns) {
       const td = document.createElement("td");
-      td.textContent = formatCell(row[c.key], c.format);
+      td.textContent = cellText(row[c.key], c);
       if (t.numeric[c.key]) td.className = "num";
       line.appendChild(td);
     }
