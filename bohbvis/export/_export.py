@@ -258,6 +258,7 @@ def _section(slide, index: int, chart_keys: dict[str, str], only_tables: bool = 
 def _cut_table(slide, k: int, fit: _measure.TableFit):
     """The slide with its k-th table cut to what fits: fewer rows ("… N more rows" says how
     many are left out) and/or fewer columns (the caption names the ones left out)."""
+    from ..i18n import trn
     from ..steps._base import Table
 
     blocks, seen = [], 0
@@ -273,7 +274,8 @@ def _cut_table(slide, k: int, fit: _measure.TableFit):
                 if fit.columns is not None and fit.columns < len(block.columns):
                     left_out = block.columns[fit.columns:]
                     names = ", ".join(_md_escape(c.label) for c in left_out)
-                    note = f"{len(left_out)} more column{'s' * (len(left_out) > 1)} not shown: {names}."
+                    note = trn("{n} more column not shown: {names}.", "{n} more columns not shown: {names}.",
+                               len(left_out), names=names)
                     block = replace(block, columns=block.columns[:fit.columns],
                                     caption=f"{block.caption} · {note}" if block.caption else note)
             seen += 1
