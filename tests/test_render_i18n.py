@@ -180,3 +180,35 @@ def test_legend_label_expression_runs_in_vega(demo_run):
         spec = alt.Chart(frame).mark_point().encode(x="x:Q", color=sample_type_color()).to_dict()
     svg = vlc.vegalite_to_svg(spec)
     assert "무작위" in svg and "승격" in svg and ">BO<" in svg.replace("</text>", "<")
+
+
+def test_every_chart_shows_sample_types_in_korean_but_keeps_the_values():
+    import altair as alt
+
+    from bohbvis.steps._base import Chart
+    from bohbvis.steps._sample_types import LABEL_FIELD, localize_sample_types
+
+    frame = pd.DataFrame({"x": [1, 2, 3], "sample_type": ["random", "BO", "promoted"], "sample_id": ["a", "b", "c"]})
+    brush = alt.selection_interval(name="brush")
+    scatter = alt.Chart(frame).mark_point().encode(
+        x="x:Q", color=alt.when(brush).then(alt.Color("sample_type:N")).otherwise(alt.value("#ccc")),
+        tooltip=["sample_id", alt.Tooltip("sample_type:N", title="origin")]).add_params(brush)
+    bars = alt.Chart(frame).mark_bar().encode(x="x:Q", y=alt.Y("sample_type:N", axis=alt.Axis(title=None)))
+    spec = alt.hconcat(scatter, bars).to_dict()
+    with using("en"):
+        assert Chart(id="c", spec=spec).spec is spec  # English: the very same spec
+    with using("ko"):
+        out = Chart(id="c", spec=spec).spec
+    left, right = out["hconcat"]
+    assert left["encoding"]["color"]["condition"]["legend"]["labelExpr"].startswith("datum.label === ")
+    assert left["encoding"]["color"]["condition"]["field"] == "sample_type"  # colors keyed on the values
+    assert left["encoding"]["tooltip"][1] == {"field": LABEL_FIELD, "type": "nominal", "title": "origin"}
+    assert left["transform"][-1]["as"] == LABEL_FIELD and '"승격"' in left["transform"][-1]["calculate"]
+    assert right["encoding"]["y"]["axis"] == {"title": None, "labelExpr": right["encoding"]["y"]["axis"]["labelExpr"]}
+    assert "transform" not in right
+    # A guide switched off stays off; a spec without sample types is returned as it is.
+    with using("ko"):
+        hidden = alt.Chart(frame).mark_point().encode(x="x:Q", color=alt.Color("sample_type:N", legend=None)).to_dict()
+        assert localize_sample_types(hidden)["encoding"]["color"]["legend"] is None
+        plain = alt.Chart(frame).mark_point().encode(x="x:Q").to_dict()
+        assert localize_sample_types(plain) is plain

@@ -85,6 +85,10 @@ class Chart:
         # expression parser rejects U+2028/U+2029 inside a string ("Unexpected token ILLEGAL"):
         # a name holding one would break the whole chart, so they show as a space instead.
         object.__setattr__(self, "spec", _without_line_separators(self.spec))
+        # Sample types (data values) shown as words in the deck's language: legends, axes, tooltips.
+        from ._sample_types import localize_sample_types
+
+        object.__setattr__(self, "spec", localize_sample_types(self.spec))
 
 
 _LINE_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " "})

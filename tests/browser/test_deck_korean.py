@@ -100,3 +100,19 @@ def test_speaker_view_is_korean(ko_deck_file, open_deck, artifacts):
     notes = speaker.inner_text(".speaker-notes")
     assert HANGUL.search(notes) or "이 슬라이드에는 발표자 노트가 없습니다." in notes
     assert not deck.errors
+
+
+def test_sample_types_read_in_korean_in_legend_and_tooltip(ko_deck_file, open_deck, mnist_run):
+    """The data keeps random/BO/promoted (the brush and its links match on them); the legend and
+    the tooltip show the Korean words."""
+    deck = open_deck(ko_deck_file, suffix=f"#/{SCATTER}")
+    page = deck.page
+    legend = page.eval_on_selector_all("section.present .role-legend-label text", "ts => ts.map(t => t.textContent)")
+    assert sorted(legend) == sorted(["BO", "승격", "무작위"])
+    point = page.query_selector("section.present .mark-symbol path").bounding_box()
+    page.mouse.move(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
+    page.wait_for_selector("#vg-tooltip-element.visible")
+    tip = page.inner_text("#vg-tooltip-element")
+    assert re.search(r"샘플링 방식\s+(BO|승격|무작위)", tip), tip
+    assert not re.search(r"\b(random|promoted)\b", tip)
+    assert not deck.errors
