@@ -212,3 +212,23 @@ def test_every_chart_shows_sample_types_in_korean_but_keeps_the_values():
         assert localize_sample_types(hidden)["encoding"]["color"]["legend"] is None
         plain = alt.Chart(frame).mark_point().encode(x="x:Q").to_dict()
         assert localize_sample_types(plain) is plain
+
+
+def test_charts_format_numbers_in_the_locale_of_a_users_language(tmp_path):
+    """A language whose digits differ (German: 1.234,5): Vega's number locale follows Babel's
+    symbols in the deck and in vl-convert; Korean and English keep Vega's own."""
+    import vl_convert as vlc
+
+    from bohbvis.export.charts import _locale
+    from bohbvis.render.html import format_locale
+
+    (tmp_path / "de.po").write_text('msgid ""\nmsgstr ""\n"Language: de\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                                    'msgid "Next"\nmsgstr "Weiter"\n', encoding="utf-8")
+    with using("de", tmp_path):
+        assert format_locale() == {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", ""]}
+        spec = {"data": {"values": [{"x": 1234.5}]}, "mark": "text",
+                "encoding": {"text": {"field": "x", "type": "quantitative", "format": ",.1f"}}}
+        assert "1.234,5" in vlc.vegalite_to_svg(spec, **_locale())
+    for lang in ("ko", "en"):
+        with using(lang):
+            assert format_locale() is None and _locale() == {}

@@ -121,7 +121,19 @@ def deck_data(deck, theme: Theme) -> dict:
         **({"messages": messages} if (messages := js_messages()) else {}),
         **({"numberLocale": locale} if (locale := number_locale()) else {}),
         **({"valueLabels": labels} if (labels := value_labels()) else {}),
+        **({"formatLocale": fl} if (fl := format_locale()) else {}),
     }
+
+
+def format_locale() -> dict | None:
+    """Vega's number format locale (d3-format) for the deck's language, from Babel's symbols;
+    None where they are Vega's default (English, Korean: '.' and ',')."""
+    from ..i18n import current
+
+    decimal, group = current().symbols()
+    if (decimal, group) == (".", ","):
+        return None
+    return {"decimal": decimal, "thousands": group, "grouping": [3], "currency": ["", ""]}
 
 
 def number_locale() -> str | None:

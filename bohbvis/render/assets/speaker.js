@@ -180,9 +180,10 @@ function previewOf(slide, frame) {
   const scale = SLIDES[current].clientWidth / DATA.design.slideWidth;
   for (const [el, id] of charts) {
     el.replaceChildren();
+    el.dataset.placeholder = tr("chart"); // shown (speaker.css) until the picture is drawn
     if (!DATA.charts[id]) continue;
     // Drawn a little smaller than the design size: the preview has no fitting pass.
-    vegaEmbed(el, buildSpec(DATA.charts[id], scale, [0.85, 0.8], {}), { renderer: "svg", actions: false, mode: "vega-lite" })
+    vegaEmbed(el, buildSpec(DATA.charts[id], scale, [0.85, 0.8], {}), EMBED_OPTIONS)
       .then((result) => {
         if (previewFor === SLIDES.indexOf(slide)) previewViews.push(result.view);
         else result.view.finalize();
