@@ -109,6 +109,11 @@ def test_sample_types_read_in_korean_in_legend_and_tooltip(ko_deck_file, open_de
     page = deck.page
     legend = page.eval_on_selector_all("section.present .role-legend-label text", "ts => ts.map(t => t.textContent)")
     assert sorted(legend) == sorted(["BO", "승격", "무작위"])
+    # Slides and charts ask for the Hangul fonts first (the browser draws with the first installed one).
+    body_font = page.evaluate("() => getComputedStyle(document.querySelector('section.present .slide-title')).fontFamily")
+    label_font = page.evaluate("() => document.querySelector('section.present .role-legend-label text').getAttribute('font-family')")
+    for font in (body_font, label_font):
+        assert font.startswith('"Noto Sans KR", NanumGothic') or font.startswith('"Noto Sans KR", "NanumGothic"'), font
     point = page.query_selector("section.present .mark-symbol path").bounding_box()
     page.mouse.move(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
     page.wait_for_selector("#vg-tooltip-element.visible")
