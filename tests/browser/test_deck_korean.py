@@ -43,6 +43,10 @@ def test_help_overlay_and_table_tools_are_korean(ko_deck_file, open_deck, artifa
     page.screenshot(path=str(artifacts / "deck-ko-help.png"))
     deck.press("Escape")
 
+    deck.press("g")  # the go-to box
+    assert page.get_attribute(".jump-to", "placeholder") == "이동할 슬라이드 (1–5)"
+    assert page.get_attribute(".jump-to", "aria-label") == "이동할 슬라이드 번호"
+    page.keyboard.press("Escape")
     deck.page.evaluate(f"() => window.bohbvis.go({SCATTER})")
     deck.ready()
     block = "section.present .table-block"

@@ -106,7 +106,7 @@ function tick() {
   const s = Math.floor((Date.now() - timerStart) / 1000);
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = String(s % 60).padStart(2, "0");
   document.querySelector(".speaker-elapsed").textContent = (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + sec;
-  document.querySelector(".speaker-clock").textContent = new Date().toLocaleTimeString(ROOT.lang || [], { hour: "2-digit", minute: "2-digit" });
+  document.querySelector(".speaker-clock").textContent = new Date().toLocaleTimeString(DATA.numberLocale ? ROOT.lang : [], { hour: "2-digit", minute: "2-digit" });
 }
 
 /** The present slide takes the left 60% of the window (at most 56% of its height); the notes
