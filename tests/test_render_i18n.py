@@ -232,3 +232,16 @@ def test_charts_format_numbers_in_the_locale_of_a_users_language(tmp_path):
     for lang in ("ko", "en"):
         with using(lang):
             assert format_locale() is None and _locale() == {}
+
+
+def test_a_users_theme_keeps_its_font_and_gets_hangul_fonts_after_it(tmp_path):
+    from bohbvis.render.theme import for_language, load_theme
+
+    css = (tmp_path / "mine.css")
+    light = load_theme("light")
+    body = 'Inter, "NanumGothic", sans-serif'
+    css.write_text(light.css.replace(light.variables["font-body"], body), encoding="utf-8")
+    mine = load_theme(css)
+    stack = for_language(mine, "ko").variables["font-body"]
+    assert stack.startswith('Inter, "Noto Sans KR", "NanumGothic", "Apple SD Gothic Neo"') and stack.endswith("sans-serif")
+    assert stack.count("NanumGothic") == 1 and for_language(mine, "en") is mine

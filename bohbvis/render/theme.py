@@ -221,26 +221,43 @@ def _unquoted(family: str) -> str:
     return family.strip("'\"").casefold()
 
 
-def font_stack(value: str, lang: str | None) -> str:
-    """The theme's font list with the families for `lang`'s script first (each family once)."""
+_GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "ui-sans-serif",
+                      "ui-serif", "ui-monospace", "-apple-system", "blinkmacsystemfont"})
+
+
+def font_stack(value: str, lang: str | None, *, own_first: bool = False) -> str:
+    """The theme's font list with the families for `lang`'s script (each family once): first,
+    or with `own_first` after the theme's named families (before the generic ones), so a
+    theme's own font keeps the Latin text and the named Hangul fonts take what it lacks."""
     primary = (lang or "").replace("_", "-").split("-")[0].lower()
     lead = LANGUAGE_FONTS.get(primary)
     if not lead:
         return value
     own = _families(value)
-    first = [f'"{f}"' for f in lead]
-    taken = {_unquoted(f) for f in first}
-    return ", ".join(first + [f for f in own if _unquoted(f) not in taken])
+    script = [f'"{f}"' for f in lead]
+    taken = {_unquoted(f) for f in script}
+    rest = [f for f in own if _unquoted(f) not in taken]
+    if not own_first:
+        return ", ".join(script + rest)
+    named = [f for f in rest if _unquoted(f) not in _GENERIC]
+    generic = [f for f in rest if _unquoted(f) in _GENERIC]
+    return ", ".join(named + script + generic)
 
 
 def for_language(theme: Theme, lang: str | None) -> Theme:
     """The theme as a deck in `lang` uses it: a Korean deck's body font (the slides' CSS
-    variable and every chart's Vega font) starts with Hangul families; other languages as is."""
-    stack = font_stack(theme.variables.get("font-body", ""), lang)
-    if stack == theme.variables.get("font-body", ""):
+    variable and every chart's Vega font) names Hangul families — first for the built-in
+    themes, after the families a theme file of the user's names (its choice is kept where
+    its fonts have the glyphs). Other languages: the theme as it is."""
+    from ..builtin import builtin_themes
+
+    builtin = theme.path is None or theme.path in builtin_themes().values()
+    value = theme.variables.get("font-body", "")
+    stack = font_stack(value, lang, own_first=not builtin)
+    if stack == value:
         return theme
     variables = {**theme.variables, "font-body": stack}
-    css = (theme.css + f"\n/* lang {lang}: fonts for its script first (bohbvis.render.theme.LANGUAGE_FONTS) */\n"
+    css = (theme.css + f"\n/* lang {lang}: fonts for its script (bohbvis.render.theme.LANGUAGE_FONTS) */\n"
            f":root {{ --font-body: {stack}; }}\n")
     return Theme(name=theme.name, css=css, variables=MappingProxyType(variables),
                  vega_config=vega_config(variables), path=theme.path)
