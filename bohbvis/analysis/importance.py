@@ -15,8 +15,9 @@ seeds and its spread the standard deviation over seeds.
 Hyperparameters absent in some of a budget's evaluations (conditional ones) or constant there are
 left out of that budget's surrogate, and the slide names them. Exactness: `fanova` reproduces
 Optuna's FanovaImportanceEvaluator to the last digit on the same encoded data and seed (see the
-test); the per-tree decomposition is computed from the leaves' boxes with numpy instead of a
-traversal per grid cell.
+test); the decomposition is computed from the leaves' boxes with numpy over a whole forest at once
+(no Python loop per node, tree or grid cell), and the forest's trees are grown one by one with the
+forest's own seeds (forest_trees: the same trees, without its per-tree overhead).
 
 scikit-learn is imported only when an importance is computed.
 """
@@ -189,16 +190,38 @@ def marginal_at(forest: Forest, features, points: np.ndarray) -> np.ndarray:
             / np.add.reduceat(w, forest.starts, axis=1)).T
 
 
+def forest_trees(X: np.ndarray, y: np.ndarray, seed: int, n_trees: int = N_TREES, max_depth: int = MAX_DEPTH):
+    """The trees (`tree_`) of `RandomForestRegressor(n_estimators=n_trees, max_depth=max_depth,
+    min_samples_split=2, min_samples_leaf=1, random_state=seed).fit(X, y)` — the very same trees
+    (tests/test_step_importance.py compares every node), grown here one DecisionTreeRegressor at a
+    time with the forest's own seeds and bootstrap draws.
+
+    Why not the forest itself: on a few hundred rows, its per-tree cloning (get_params through
+    inspect.signature) and input checks take longer than growing the trees, and a story fits 25
+    forests. The input is checked once here instead (float32 X, float64 y, as the forest does)."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    X32 = np.ascontiguousarray(X, dtype=np.float32)
+    y2 = np.ascontiguousarray(y, dtype=np.float64).reshape(-1, 1)
+    n = len(X32)
+    forest_rng = np.random.RandomState(seed)  # the forest draws one seed per tree, in order
+    states = [forest_rng.randint(np.iinfo(np.int32).max) for _ in range(n_trees)]
+    trees = []
+    for state in states:
+        # The forest's bootstrap: n draws with replacement from the tree's seed, as sample weights.
+        counts = np.bincount(np.random.RandomState(state).randint(0, n, n), minlength=n).astype(np.float64)
+        tree = DecisionTreeRegressor(max_depth=max_depth, min_samples_split=2, min_samples_leaf=1, max_features=1.0,
+                                     random_state=state)
+        tree._fit(X32, y2, sample_weight=counts, check_input=False)
+        trees.append(tree.tree_)
+    return trees
+
+
 def fanova(X: np.ndarray, y: np.ndarray, bounds: np.ndarray, groups: list[np.ndarray], seed: int,
            n_trees: int = N_TREES, max_depth: int = MAX_DEPTH):
     """Per group of columns: (mean, std over trees) of the share of a tree's variance its marginal
     explains — Optuna's `_Fanova.get_importance` — plus the fitted forest's boxes."""
-    from sklearn.ensemble import RandomForestRegressor
-
-    forest = RandomForestRegressor(n_estimators=n_trees, max_depth=max_depth, min_samples_split=2,
-                                   min_samples_leaf=1, random_state=seed)
-    forest.fit(X, y)
-    boxes = forest_boxes([e.tree_ for e in forest.estimators_], bounds)
+    boxes = forest_boxes(forest_trees(X, y, seed, n_trees, max_depth), bounds)
     varies = boxes.variance > 0
     out = []
     for g in groups:
