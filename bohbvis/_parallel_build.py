@@ -91,11 +91,17 @@ def _outcome(steps_module, run, options) -> tuple[str, object]:
 
 
 def _child(write_end: int, run, specs, steps_module) -> None:
+    import sys
+
     status = 1
     try:
         from .steps import ON_BUILD
 
         ON_BUILD.set(None)  # the parent's progress line is not the child's to draw
+        # Fresh stdout/stderr objects: a lock the parent's progress thread held at the fork
+        # (it redraws stderr) would otherwise stay held here forever, and a warning would hang.
+        sys.stdout = open(os.dup(1), "w", encoding=getattr(sys.stdout, "encoding", None) or "utf-8", errors="replace")
+        sys.stderr = open(os.dup(2), "w", encoding=getattr(sys.stderr, "encoding", None) or "utf-8", errors="replace")
         results = {}
         for spec in specs:
             try:
@@ -110,6 +116,11 @@ def _child(write_end: int, run, specs, steps_module) -> None:
     except BaseException:  # noqa: BLE001 — whatever happens, the parent falls back
         status = 1
     finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001
+                pass
         os._exit(status)
 
 
