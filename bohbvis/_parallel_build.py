@@ -1,9 +1,9 @@
-"""A one-shot build on two cores: the steps that need scikit-learn are built in a forked child
-process while this process builds the others.
+"""A one-shot build on two cores: the steps that need scikit-learn (or, in a story without any,
+scipy.stats) are built in a forked child process while this process builds the others.
 
 Why a process and not a thread: what those steps cost is importing scikit-learn (about 1 s) and
-fitting forests through scikit-learn's Python layer, and both hold the GIL — measured, a thread
-fitting the importance forests next to the other steps saves nothing. A forked child shares the
+fitting forests through scikit-learn's Python layer (or importing scipy.stats), and all of it holds
+the GIL — measured, a thread fitting the importance forests next to the other steps saves nothing. A forked child shares the
 run already read (copy-on-write) and sends back the finished slides (pickled); the deck is the same
 bytes either way (the same code on the same data; tests/test_parallel_build.py compares the two).
 
@@ -19,8 +19,17 @@ import os
 import pickle
 import warnings
 
-# The kinds that import scikit-learn (and fit or project with it): the slow ones on a cold build.
-CHILD_KINDS = frozenset({"importance", "embedding"})
+# Kinds by the heavy library their build imports (a cold build pays the import: scikit-learn ≈ 1 s
+# with the scipy.stats it loads, scipy.stats alone ≈ 0.4 s on a quiet 2-core machine).
+SKLEARN_KINDS = frozenset({"importance", "embedding"})
+SCIPY_KINDS = frozenset({"sampling", "correlations", "budgets", "next_experiment"})
+
+
+def child_kinds(kinds: set[str]) -> frozenset[str]:
+    """The kinds the child builds: the scikit-learn ones when the story has any (their import and
+    fits are about what all other steps cost together), else the scipy.stats ones (then the
+    other process never imports scipy)."""
+    return SKLEARN_KINDS if kinds & SKLEARN_KINDS else SCIPY_KINDS
 
 
 class Prebuilt:
@@ -42,11 +51,12 @@ class Prebuilt:
 
 
 def prebuild(story, run, steps_module):
-    """Build every step of the story, the CHILD_KINDS ones in a forked child when that can help;
+    """Build every step of the story, the `child_kinds` ones in a forked child when that can help;
     a Prebuilt steps module with the results (or `steps_module` itself when nothing is gained)."""
     specs = list(story.steps)
-    child_specs = [s for s in specs if s.options.kind in CHILD_KINDS]
-    own_specs = [s for s in specs if s.options.kind not in CHILD_KINDS]
+    theirs = child_kinds({s.options.kind for s in specs})
+    child_specs = [s for s in specs if s.options.kind in theirs]
+    own_specs = [s for s in specs if s.options.kind not in theirs]
     if (not child_specs or not own_specs or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2
             or os.environ.get("BOHBVIS_PARALLEL") == "0"):
         return steps_module

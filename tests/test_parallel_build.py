@@ -44,6 +44,14 @@ def test_the_child_builds_the_sklearn_steps_and_the_deck_is_the_same(built_here,
     assert parallel == alone
 
 
+def test_a_story_without_sklearn_steps_sends_its_scipy_steps(built_here, demo_run):
+    parallel = render_html(api.make_deck("newcomer", data=demo_run, parallel=True))
+    assert not {"sampling", "correlations", "budgets"} & set(built_here)
+    assert {"principle", "best", "trajectory"} <= set(built_here)
+    VIEWS.clear()
+    assert parallel == render_html(api.make_deck("newcomer", data=demo_run))
+
+
 def test_a_failing_child_costs_time_only(built_here, demo_run, monkeypatch):
     alone = render_html(api.make_deck("advisor", data=demo_run))
     VIEWS.clear()
