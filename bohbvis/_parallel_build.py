@@ -72,6 +72,7 @@ def prebuild(story, run, steps_module):
     try:
         for spec in own_specs:
             built[spec.options.index] = _outcome(steps_module, run, spec.options)
+        _announce(child_specs)  # the progress line names what is left: the child's steps
         answer = _read_all(read_end)
     except BaseException:
         _stop(pid)
@@ -89,6 +90,15 @@ def prebuild(story, run, steps_module):
         got = from_child.get(spec.options.index) if from_child else None
         built[spec.options.index] = got if got is not None else _outcome(steps_module, run, spec.options)
     return Prebuilt(steps_module, built)
+
+
+def _announce(specs) -> None:
+    from .steps import ON_BUILD
+
+    hook = ON_BUILD.get()
+    if hook is not None:
+        for spec in specs:
+            hook(spec.options)
 
 
 def _outcome(steps_module, run, options) -> tuple[str, object]:
