@@ -47,15 +47,26 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mappi
     needs that the tool did not store (Optuna's study, Hyperband settings, Ray's metric …).
     Views are cached in the process by (run content, step options) (bohbvis/steps/_cache.py):
     rebuilding after an edit of only the story's text, notes or theme recomputes no chart.
-    `parallel`: a cold one-shot build (the CLI's) builds the steps that need scikit-learn in a
+    `parallel`: a cold one-shot build (the CLI's) builds the steps that need scikit-learn (or scipy) in a
     forked child process meanwhile (bohbvis/_parallel_build.py); the deck is the same."""
+    from .story import load_story
+
+    st = load_story(story or DEFAULT_STORY)
+    from .i18n import fallback_warning, using
+
+    with using(st.lang, st.path.parent if st.path else None) as language:
+        deck = _make_deck(st, data=data, format=format, metric=metric, theme=theme, strict=strict,
+                          allow_empty=allow_empty, options=options, parallel=parallel)
+    warning = fallback_warning(language)
+    return dataclasses.replace(deck, language=language, warnings=(warning,) if warning else ())
+
+
+def _make_deck(st, *, data, format, metric, theme, strict, allow_empty, options, parallel=False):
     from ._empty import check_not_empty, check_strict, empty_slides, nothing_to_show
     from .render.deck import Deck
     from .steps._cache import VIEWS as steps
-    from .story import load_story
     from .story.assemble import slides_from_story
 
-    st = load_story(story or DEFAULT_STORY)
     if isinstance(data, Mapping) or (st.is_multi_run and data is None):
         # Several runs (data: {first: …, second: …}): a separate path, so single-run decks are untouched.
         runs = load_runs(st, format=format, metric=metric, given=data, options=options)

@@ -195,7 +195,7 @@ def _make_deck(story, data, format, metric, theme, strict=False, allow_empty=Fal
 
     deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme, strict=strict,
                          allow_empty=allow_empty, options=_reader_options(*reader), parallel=True)
-    _warn(deck.run.warnings)
+    _warn([*deck.run.warnings, *deck.warnings])
     return deck
 
 
@@ -364,6 +364,20 @@ def schema(
     from .story.schema import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@app.command()
+def messages(
+    lang: str = typer.Option(None, "--lang", help="A language bohbvis ships (e.g. ko): its catalog, to extend or correct."),
+) -> None:
+    """Print the message template (.pot) to translate the deck's own text: save it as LANG.po next to a
+    story with `lang: LANG`, fill in the msgstr lines, and that story's decks are written in LANG."""
+    from .i18n.catalog_text import catalog_text
+
+    try:
+        typer.echo(catalog_text(lang), nl=False)
+    except BohbvisError as e:
+        _fail(e)
 
 
 @app.command()

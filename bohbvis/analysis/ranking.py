@@ -24,11 +24,14 @@ class BestRule:
     field: str  # "loss" | "accuracy": a column of run.table
     higher_is_better: bool
 
-    def describe(self, max_budget: str = "the largest budget") -> str:
+    def describe(self, max_budget: str | None = None) -> str:
         """One sentence for a slide: what "best" means in this deck."""
+        from ..i18n import tr
+
+        max_budget = max_budget or tr("the largest budget")
         if self.field == "loss":
-            return f"Best = lowest loss at {max_budget} (hpbandster's incumbent rule)."
-        return f"Best = highest {self.field} at {max_budget}."
+            return tr("Best = lowest loss at {budget} (hpbandster's incumbent rule).", budget=max_budget)
+        return tr("Best = highest accuracy at {budget}.", budget=max_budget)
 
 
 LOSS_RULE = BestRule("loss", False)

@@ -19,6 +19,14 @@ from ._target import numbered_pattern, publish_files, resolve_target, write_file
 
 def run_export(deck: Any, output: str | Path, *, scale: float = 1.0, notes: bool = False,
                charts_dir: str | Path | None = None, progress: bool = False) -> Path:
+    from ..i18n import Language, activate
+
+    with activate(getattr(deck, "language", None) or Language()):
+        return _run_export(deck, output, scale=scale, notes=notes, charts_dir=charts_dir, progress=progress)
+
+
+def _run_export(deck: Any, output: str | Path, *, scale: float, notes: bool,
+                charts_dir: str | Path | None, progress: bool) -> Path:
     target = resolve_target(output)  # a wrong suffix fails before any work
     if charts_dir is not None:
         check_folder_target(Path(charts_dir), key="--charts")

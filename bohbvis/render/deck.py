@@ -19,3 +19,5 @@ class Deck:
     slides: tuple[Slide, ...]  # final: the story's text templated in, notes merged
     run: Run
     story: Any = None  # the bohbvis.story.model.Story it came from
+    language: Any = None  # the bohbvis.i18n.Language it was written in (None: English)
+    warnings: tuple[str, ...] = ()  # about the deck itself (a language that is not complete)

@@ -43,6 +43,13 @@ HELP = (
 
 def render_html(deck) -> str:
     """The whole deck as one HTML string (see the module docstring)."""
+    from ..i18n import Language, activate
+
+    with activate(getattr(deck, "language", None) or Language()):
+        return _render_html(deck)
+
+
+def _render_html(deck) -> str:
     theme = load_theme(deck.theme, deck.theme_base)
     data = deck_data(deck, theme)
     slides = "".join(slide_html(s, index=i) for i, s in enumerate(deck.slides))
@@ -101,7 +108,29 @@ def deck_data(deck, theme: Theme) -> dict:
         "charts": charts,
         "tables": tables,
         **({"evaluations": evaluations} if evaluations else {}),
+        **({"messages": messages} if (messages := js_messages()) else {}),
     }
+
+
+_JS_MESSAGE = re.compile(r"""\btr\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]""")
+
+
+def js_messages() -> dict[str, str]:
+    """The translations of the runtime's own messages (its `tr("…")` calls), in the build's
+    language; nothing in English, whose text is the message id."""
+    from ..i18n import current
+
+    language = current()
+    if language.is_source:
+        return {}
+    out = {}
+    for name in RUNTIME_PARTS:
+        for msgid in _JS_MESSAGE.findall(asset(name)):
+            msgid = json.loads(f'"{msgid}"')
+            found = language.lookup(msgid)
+            if isinstance(found, str):
+                out[msgid] = found
+    return dict(sorted(out.items()))
 
 
 def _chart_data(chart: Chart, slide: int, datasets: dict[str, Any]) -> dict:

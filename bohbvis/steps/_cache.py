@@ -55,7 +55,10 @@ class ViewCache:
 
         if options.kind in UNCACHED_KINDS:
             return build(run, options)
-        key = (self._content(run), options.cache_key(), options.index, options.fragments)
+        from ..i18n import current
+
+        # The language is in the key: the same view in Korean is another view.
+        key = (self._content(run), options.cache_key(), options.index, options.fragments, current().cache_key)
         slide = self._views.get(key)
         if slide is not None:
             self._views.move_to_end(key)

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import BohbvisError
+from ..i18n import tr
 from ..model.run import Run
 from ..options import Choice
 
@@ -19,10 +20,20 @@ class Metric:
     """The number a step ranks evaluations by."""
 
     field: str  # "accuracy" | "loss" (a column of run.table)
-    label: str  # axis/legend title, says which way is better for loss
     higher_is_better: bool
     format: str  # Column format: "pct" for accuracy, "num" for loss
     d3_format: str  # Vega-Lite axis/tooltip format
+
+    @property
+    def name(self) -> str:
+        """The metric's name in the deck's language ('accuracy', '정확도'): for text and titles;
+        `field` stays the column's name in the data."""
+        return tr("accuracy") if self.field == "accuracy" else tr("loss")
+
+    @property
+    def label(self) -> str:
+        """Axis/legend title; says which way is better for loss."""
+        return tr("accuracy") if self.higher_is_better else tr("loss (lower is better)")
 
     @property
     def best_agg(self) -> str:
@@ -37,7 +48,7 @@ class Metric:
     @property
     def word(self) -> str:
         """'highest' / 'lowest', for sentences."""
-        return "highest" if self.higher_is_better else "lowest"
+        return tr("highest") if self.higher_is_better else tr("lowest")
 
     def fmt(self, x: Any) -> str:
         from ..model import format as f
@@ -51,8 +62,8 @@ class Metric:
         )
 
 
-ACCURACY = Metric("accuracy", "accuracy", True, "pct", ".1%")
-LOSS = Metric("loss", "loss (lower is better)", False, "num", ".3~g")
+ACCURACY = Metric("accuracy", True, "pct", ".1%")
+LOSS = Metric("loss", False, "num", ".3~g")
 
 
 def metric_option(doc: str = "") -> Choice:

@@ -3,6 +3,7 @@ options a step inherits from the story's deck-level keys of the same name."""
 
 from __future__ import annotations
 
+from ..i18n import SOURCE_LANGUAGE, current, tr
 from ..model import format as fmt
 from ..options import Choice, Str
 
@@ -21,13 +22,17 @@ def budget_text(x, unit: str | None) -> str:
     """'budget 81' without a unit, '81 epochs' with one."""
     b = fmt.budget(x)
     if not unit:
-        return f"budget {b}"
-    return f"{b} {unit[:-1] if b == '1' and unit.endswith('s') else unit}"
+        return tr("budget {budget}", budget=b)
+    if b == "1" and unit.endswith("s") and current().code == SOURCE_LANGUAGE:
+        unit = unit[:-1]  # "1 epoch": the story's unit is English words here
+    # i18n: a budget with the story's own unit ("81 epochs", "81 에폭").
+    return tr("{budget} {unit}", budget=b, unit=unit)
 
 
-def axis_title(unit: str | None, what: str = "budget") -> str:
+def axis_title(unit: str | None, what: str | None = None) -> str:
     """An axis title: 'budget (epochs)'."""
-    return f"{what} ({unit})" if unit else what
+    what = what or tr("budget")
+    return tr("{what} ({unit})", what=what, unit=unit) if unit else what
 
 
 def minus(text: str) -> str:

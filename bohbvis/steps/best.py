@@ -38,6 +38,7 @@ from ._sample_types import origins, sample_type_color
 from ._sampling import MAX_POINTS, sample_points
 from ._html import esc
 from ._units import best_by_option, budget_text, budget_unit_option
+from ..i18n import tr
 
 KIND = "best"
 DESCRIPTION = "The best configurations: top-k at the largest budget, the incumbent in context and on the space's ranges."
@@ -100,14 +101,14 @@ def _range_frames(run: Run, top: pd.DataFrame, incumbent_id: str | None):
             p = position(hp, v)
             if p is None:
                 if row["sample_id"] == incumbent_id:  # a conditional hyperparameter it does not use
-                    inactive.append({"hp": hp.name, "value": "– (inactive)"})
+                    inactive.append({"hp": hp.name, "value": tr("– (inactive)")})
                 continue
             dots.append({"hp": hp.name, "pos": p, "value": fmt.value(plain(v)), "sample_id": row["sample_id"],
                          "rank": number(row["rank"]), "incumbent": row["sample_id"] == incumbent_id})
         if hp.is_numeric:
-            scale = " (log)" if hp.log else ""
+            upper = tr("{value} (log)", value=_short(hp.upper)) if hp.log else _short(hp.upper)
             ends.append({"hp": hp.name, "pos": 0.0, "text": _short(hp.lower), "align": "right"})
-            ends.append({"hp": hp.name, "pos": 1.0, "text": _short(hp.upper) + scale, "align": "left"})
+            ends.append({"hp": hp.name, "pos": 1.0, "text": upper, "align": "left"})
         else:
             choices = list(hp.choices or ())
             for i, c in enumerate(choices):
@@ -153,11 +154,11 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
             )
         layers.append(
             alt.Chart(ticks).mark_tick(orient="vertical", size=8, thickness=1, opacity=0.5)
-            .encode(x=x, y=y, tooltip=[alt.Tooltip("text:N", title="choice")])
+            .encode(x=x, y=y, tooltip=[alt.Tooltip("text:N", title=tr("choice"))])
         )
     if len(dots):
-        tooltip = [alt.Tooltip("hp:N", title="hyperparameter"), alt.Tooltip("value:N", title="value"),
-                   alt.Tooltip("rank:Q", title="rank"), alt.Tooltip("sample_id:N", title="sample")]
+        tooltip = [alt.Tooltip("hp:N", title=tr("hyperparameter")), alt.Tooltip("value:N", title=tr("value")),
+                   alt.Tooltip("rank:Q", title=tr("rank")), alt.Tooltip("sample_id:N", title=tr("sample"))]
         others = dots[~dots["incumbent"]]
         if len(others):
             layers.append(alt.Chart(others).mark_circle(size=70, opacity=0.35).encode(x=x, y=y, tooltip=tooltip))
@@ -175,7 +176,7 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
             )
     return alt.layer(*layers).properties(
         width=RANGES_WIDTH, height=height,
-        title=alt.Title("Where the top configurations sit in each range (incumbent: diamond)",
+        title=alt.Title(tr("Where the top configurations sit in each range (incumbent: diamond)"),
                         anchor="start", fontSize=14),
         view=alt.ViewBackground(stroke=None),
     )
@@ -191,13 +192,13 @@ def _scatter_chart(run: Run, metric: Metric, top: pd.DataFrame, incumbent_id: st
     pts[metric.field] = pts[metric.field].round(6)
     pts = pts.drop(columns=["trial", "budget"])
     order = [fmt.budget(b) for b in run.budgets if b in set(ok["budget"])]
-    x = alt.X("budget_label:O", title="budget", sort=order, axis=alt.Axis(labelAngle=0))
+    x = alt.X("budget_label:O", title=tr("budget"), sort=order, axis=alt.Axis(labelAngle=0))
     x_off = alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5]))
-    y = alt.Y(f"{metric.field}:Q", title=metric.field, scale=metric_scale(metric, pts[metric.field]),
+    y = alt.Y(f"{metric.field}:Q", title=metric.name, scale=metric_scale(metric, pts[metric.field]),
               axis=alt.Axis(format=metric.d3_format))
-    tooltip = [alt.Tooltip("sample_id:N", title="sample"), alt.Tooltip("budget_label:N", title="budget"),
-               alt.Tooltip("sample_type:N", title="sample type"),
-               alt.Tooltip(f"{metric.field}:Q", title=metric.field, format=metric.d3_format)]
+    tooltip = [alt.Tooltip("sample_id:N", title=tr("sample")), alt.Tooltip("budget_label:N", title=tr("budget")),
+               alt.Tooltip("sample_type:N", title=tr("sample type")),
+               alt.Tooltip(f"{metric.field}:Q", title=metric.name, format=metric.d3_format)]
     is_top = pts["sample_id"].isin(keep)
     base_layer = (
         alt.Chart(pts[~is_top]).mark_circle(size=30, opacity=0.45)
@@ -209,15 +210,16 @@ def _scatter_chart(run: Run, metric: Metric, top: pd.DataFrame, incumbent_id: st
     ring = (
         alt.Chart(top_pts[~top_pts["incumbent"]]).mark_point(size=90, strokeWidth=2, filled=False)
         .encode(x=x, xOffset=x_off, y=y, color=sample_type_color(legend=None),
-                tooltip=tooltip + [alt.Tooltip("rank:Q", title="rank")])
+                tooltip=tooltip + [alt.Tooltip("rank:Q", title=tr("rank"))])
     )
-    inc = top_pts[top_pts["incumbent"]].assign(label=lambda d: "incumbent " + d["sample_id"])
+    inc = top_pts[top_pts["incumbent"]].copy()
+    inc["label"] = [tr("incumbent {sample}", sample=s) for s in inc["sample_id"]]
     layers = [base_layer, ring]
     if len(inc):
         layers.append(
             alt.Chart(inc).mark_point(shape="diamond", filled=True, size=220, stroke="black", strokeWidth=1)
             .encode(x=x, xOffset=x_off, y=y, color=sample_type_color(legend=None),
-                    tooltip=tooltip + [alt.Tooltip("rank:Q", title="rank")])
+                    tooltip=tooltip + [alt.Tooltip("rank:Q", title=tr("rank"))])
         )
         layers.append(
             alt.Chart(inc).mark_text(align="right", dx=-12, dy=14 if metric.higher_is_better else -10,
@@ -226,8 +228,8 @@ def _scatter_chart(run: Run, metric: Metric, top: pd.DataFrame, incumbent_id: st
         )
     chart = alt.layer(*layers).properties(
         width=SCATTER_WIDTH, height=PLOT_HEIGHT,
-        title=alt.Title(f"Every evaluation's {metric.field} by budget"
-                        + ("" if metric.higher_is_better else " (lower is better)"), anchor="start", fontSize=14),
+        title=alt.Title(tr("Every evaluation's accuracy by budget") if metric.higher_is_better
+                        else tr("Every evaluation's loss by budget (lower is better)"), anchor="start", fontSize=14),
     )
     return chart, sampled
 
@@ -258,7 +260,7 @@ def numbers(run: Run, metric: Metric, rule: BestRule, k: int, top: pd.DataFrame,
     return {
         "metric": metric.field,
         "best_by": rule.field,
-        "rule": rule.describe(budget_text(max_budget, unit) if max_budget is not None else "the largest budget"),
+        "rule": rule.describe(budget_text(max_budget, unit) if max_budget is not None else None),
         "k": k,
         "n_top": len(top),
         "max_budget": number(max_budget),
@@ -278,7 +280,7 @@ def numbers(run: Run, metric: Metric, rule: BestRule, k: int, top: pd.DataFrame,
         # bullet's worth; the full sentence is `next_space`.
         "next_space_short": next_space_sentence(_narrowest(ranges)) or next_space_sentence(ranges[:3]),
         # "96.7% accuracy" / "0.429 loss": the incumbent as the slides write it.
-        "headline": f"{metric.fmt(inc['value'])} {metric.field}" if inc else "–",
+        "headline": tr("{value} {metric}", value=metric.fmt(inc["value"]), metric=metric.name) if inc else "–",
     }
 
 
@@ -318,33 +320,50 @@ def next_space_sentence(ranges: list[dict]) -> str:
     parts = []
     for r in ranges:
         if "choices" in r:
-            parts.append(f"{r['name']} {', '.join(fmt.value(c) for c in r['choices'])}")
+            parts.append(tr("{name} {choices}", name=r["name"], choices=tr(", ").join(fmt.value(c) for c in r["choices"])))
         else:
             whole = r["type"] in ("int", "integer")
             lo, hi = ((fmt.integer(r["lower"]), fmt.integer(r["upper"])) if whole
                       else (fmt.value(r["lower"]), fmt.value(r["upper"])))
             rng = lo if lo == hi else f"{lo}–{hi}"
             share = r.get("share_of_range")
-            tail = f" ({fmt.pct(share, 0)} of its range{', log' if r['log'] else ''})" if share is not None else ""
-            parts.append(f"{r['name']} {rng}{tail}")
-    return "; ".join(parts)
+            if share is None:
+                parts.append(tr("{name} {range}", name=r["name"], range=rng))
+            elif r["log"]:
+                parts.append(tr("{name} {range} ({share} of its range, log)", name=r["name"], range=rng,
+                                share=fmt.pct(share, 0)))
+            else:
+                parts.append(tr("{name} {range} ({share} of its range)", name=r["name"], range=rng,
+                                share=fmt.pct(share, 0)))
+    return tr("; ").join(parts)
 
 
 def _caption(n: dict, unit: str | None) -> str:
     """Under the chart: the deck's rule for best (said once, here), and where the top came from."""
     c = n["top_origin_counts"]
-    unknown = f", {c['unknown']} unknown" if c["unknown"] else ""
-    return (f"{n['rule']} Top {n['n_top']}: {c['BO']} proposed by BO, {c['random']} random{unknown}.")
+    if c["unknown"]:
+        top = tr("Top {n}: {bo} proposed by BO, {random} random, {unknown} unknown.", n=n["n_top"], bo=c["BO"],
+                 random=c["random"], unknown=c["unknown"])
+    else:
+        top = tr("Top {n}: {bo} proposed by BO, {random} random.", n=n["n_top"], bo=c["BO"], random=c["random"])
+    return f"{n['rule']} {top}"
 
 
 def _takeaway(n: dict, metric: Metric, unit: str | None) -> str:
     """The slide's one sentence."""
     inc = n["incumbent"]
     if inc is None:
-        return "No evaluation returned a loss, so there is no incumbent."
-    made = {"random": "drawn at random", "BO": "proposed by BO's model"}.get(inc["origin"], "of unknown origin")
-    return (f"The incumbent {inc['sample_id']} reached {metric.fmt(inc['value'])} {metric.field} at "
-            f"{budget_text(inc['budget'], unit)}; it was {made} in bracket {inc['bracket']}.")
+        return tr("No evaluation returned a loss, so there is no incumbent.")
+    params = dict(sample=inc["sample_id"], value=metric.fmt(inc["value"]), metric=metric.name,
+                  budget=budget_text(inc["budget"], unit), bracket=inc["bracket"])
+    if inc["origin"] == "random":
+        return tr("The incumbent {sample} reached {value} {metric} at {budget}; it was drawn at random in "
+                  "bracket {bracket}.", **params)
+    if inc["origin"] == "BO":
+        return tr("The incumbent {sample} reached {value} {metric} at {budget}; it was proposed by BO's model in "
+                  "bracket {bracket}.", **params)
+    return tr("The incumbent {sample} reached {value} {metric} at {budget}; it was of unknown origin, in "
+              "bracket {bracket}.", **params)
 
 
 def _notes(n: dict, metric: Metric, unit: str | None) -> str:
@@ -352,16 +371,21 @@ def _notes(n: dict, metric: Metric, unit: str | None) -> str:
     if inc is None:
         return _takeaway(n, metric, unit)
     c = n["top_origin_counts"]
-    text = (
-        "The incumbent is the configuration the run would hand over: " + n["rule"][0].lower() + n["rule"][1:]
-        + f" {_takeaway(n, metric, unit)} Of the top {n['n_top']} (table), {c['BO']} came from BO's model and "
-        f"{c['random']} from random sampling" + (f" ({c['unknown']} of unknown origin)" if c["unknown"] else "") + "."
-    )
+    parts = [tr("The incumbent is the configuration the run would hand over."), n["rule"], _takeaway(n, metric, unit)]
+    if c["unknown"]:
+        parts.append(tr("Of the top {n} (table), {bo} came from BO's model and {random} from random sampling "
+                        "({unknown} of unknown origin).", n=n["n_top"], bo=c["BO"], random=c["random"],
+                        unknown=c["unknown"]))
+    else:
+        parts.append(tr("Of the top {n} (table), {bo} came from BO's model and {random} from random sampling.",
+                        n=n["n_top"], bo=c["BO"], random=c["random"]))
     other = n.get("best_by_metric")
     if other:
-        text += (f" By {metric.field} alone {other['sample_id']} ({metric.fmt(other['value'])}) would rank first; "
-                 f"the deck ranks by {n['best_by']}, as hpbandster does, so it is not called best here.")
-    return text
+        parts.append(tr("By {metric} alone {sample} ({value}) would rank first; the deck ranks by {rule_metric}, as "
+                        "hpbandster does, so it is not called best here.", metric=metric.name,
+                        sample=other["sample_id"], value=metric.fmt(other["value"]),
+                        rule_metric=tr("loss") if n["best_by"] == "loss" else tr("accuracy")))
+    return " ".join(parts)
 
 
 def build(run: Run, options: StepOptions) -> Slide:
@@ -373,7 +397,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     n = numbers(run, metric, rule, k, top, unit)
     inc_id = n["incumbent"]["sample_id"] if n["incumbent"] else None
     blocks: list = [UserText()]
-    state = "Static: the incumbent is the diamond; hover a point in the deck for its numbers."
+    state = tr("Static: the incumbent is the diamond; hover a point in the deck for its numbers.")
     if len(top):
         scatter, sampled = _scatter_chart(run, metric, top, inc_id)
         # The legend is the scatter's (the ranges chart has no colors): an independent legend
@@ -383,11 +407,12 @@ def build(run: Run, options: StepOptions) -> Slide:
         caption = " ".join(x for x in (_caption(n, unit), sampled.note, crashed_note(run)) if x)
         inc = n["incumbent"]
         ok = run.ok[run.ok[metric.field].notna()]
-        description = (
-            f"Scatter of {len(ok):,} evaluations' {metric.field} by budget, from {metric.fmt(ok[metric.field].min())} "
-            f"to {metric.fmt(ok[metric.field].max())}; the incumbent {inc['sample_id']} "
-            f"({metric.fmt(inc['value'])} at {budget_text(inc['budget'], unit)}) is a diamond. Beside it, where the top "
-            f"{n['n_top']} sit in each of {len(run.space)} hyperparameter ranges.")
+        description = tr(
+            "Scatter of {n} evaluations' {metric} by budget, from {low} to {high}; the incumbent {sample} ({value} at "
+            "{budget}) is a diamond. Beside it, where the top {k} sit in each of {n_hp} hyperparameter ranges.",
+            n=len(ok), metric=metric.name, low=metric.fmt(ok[metric.field].min()), high=metric.fmt(ok[metric.field].max()),
+            sample=inc["sample_id"], value=metric.fmt(inc["value"]), budget=budget_text(inc["budget"], unit),
+            k=n["n_top"], n_hp=len(run.space))
         blocks.append(Chart(id=f"s{options.index}-best", spec=spec, caption=caption, state=state,
                             description=description))
     else:
@@ -402,22 +427,23 @@ def build(run: Run, options: StepOptions) -> Slide:
     if options.title:
         title = options.title
     elif inc is None:
-        title = "The best configurations"
+        title = tr("The best configurations")
     else:
-        title = f"Best: {inc['sample_id']}, {metric.fmt(inc['value'])} {metric.field} at {budget_text(inc['budget'], unit)}"
-    notes = _notes(n, metric, unit) + (
-        " Incumbent configuration: " + ", ".join(f"{k_} = {fmt.value(v)}" for k_, v in inc["config"].items()
-                                                 if v is not None)
-        + "." if inc else ""
-    )
+        title = tr("Best: {sample}, {value} {metric} at {budget}", sample=inc["sample_id"],
+                   value=metric.fmt(inc["value"]), metric=metric.name, budget=budget_text(inc["budget"], unit))
+    notes = _notes(n, metric, unit)
+    if inc:
+        values = tr(", ").join(tr("{name} = {value}", name=k_, value=fmt.value(v))
+                               for k_, v in inc["config"].items() if v is not None)
+        notes += " " + tr("Incumbent configuration: {values}.", values=values)
     return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})
 
 
 def _top_columns(run: Run, metric: Metric) -> tuple[Column, ...]:
-    cols = [Column("rank", "#", "int"), Column("sample_id", "sample"), Column("budget", "budget", "budget"),
-            Column("bracket", "bracket", "int"), Column("origin", "origin")]
+    cols = [Column("rank", "#", "int"), Column("sample_id", tr("sample")), Column("budget", tr("budget"), "budget"),
+            Column("bracket", tr("bracket"), "int"), Column("origin", tr("origin"))]
     if run.has_accuracy:
-        cols.append(Column("accuracy", "accuracy", "pct"))
-    cols.append(Column("loss", "loss", "num"))
+        cols.append(Column("accuracy", tr("accuracy"), "pct"))
+    cols.append(Column("loss", tr("loss"), "num"))
     cols += [Column(hp.column, hp.name, hp_format(run, hp.column)) for hp in run.space]
     return tuple(cols)

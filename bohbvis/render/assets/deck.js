@@ -7,6 +7,15 @@
    rely on it): window.bohbvis.slides, .index(), .go(i), .views, .fragment(), .ready. */
 
 const DATA = JSON.parse(document.getElementById("bohbvis-data").textContent);
+const MESSAGES = DATA.messages || {}; // English text -> the deck's language (html.py: js_messages)
+
+/** A sentence of the runtime's own in the deck's language: `tr("{n} more rows", { n: 3 })`.
+    The message id is the English text; Babel extracts these calls into the catalog. */
+function tr(msgid, params) {
+  const text = Object.prototype.hasOwnProperty.call(MESSAGES, msgid) ? MESSAGES[msgid] : msgid;
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole);
+}
 const PARAMS = new URLSearchParams(location.search);
 const MODE = PARAMS.has("print-pdf") ? "print" : PARAMS.has("speaker") ? "speaker" : "deck";
 const ROOT = document.documentElement;
