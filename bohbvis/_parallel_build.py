@@ -1,5 +1,6 @@
-"""A one-shot build on two cores: the steps that need scikit-learn (or, in a story without any,
-scipy.stats) are built in a forked child process while this process builds the others.
+"""A one-shot build on two cores: a forked child process builds the steps that need scikit-learn
+(or, in a story without any, scipy.stats) and then helps with the others, which this process
+builds meanwhile.
 
 Why a process and not a thread: what those steps cost is importing scikit-learn (about 1 s) and
 fitting forests through scikit-learn's Python layer (or importing scipy.stats), and all of it holds
@@ -50,46 +51,80 @@ class Prebuilt:
         return self._steps.get(kind)
 
 
+# Quick kinds that read the story's own text (the view cache never keeps them either): always here.
+STAY_KINDS = frozenset({"title", "markdown", "overview", "glossary"})
+MAX_QUEUED = 10_000  # step numbers in the work queue (2 bytes each: it must fit in a pipe's buffer)
+
+
 def prebuild(story, run, steps_module):
-    """Build every step of the story, the `child_kinds` ones in a forked child when that can help;
-    a Prebuilt steps module with the results (or `steps_module` itself when nothing is gained)."""
+    """Build every step of the story on two processes; a Prebuilt steps module with the results (or
+    `steps_module` itself when a child cannot help).
+
+    The child starts with the `child_kinds` steps; every other step (but the STAY_KINDS ones) waits
+    in a shared queue — a pipe holding each step's number, read two bytes at a time by both
+    processes, so each step is taken exactly once, by whichever process is free first. That
+    balances the two however busy the machine is."""
     specs = list(story.steps)
     theirs = child_kinds({s.options.kind for s in specs})
     child_specs = [s for s in specs if s.options.kind in theirs]
-    own_specs = [s for s in specs if s.options.kind not in theirs]
-    if (not child_specs or not own_specs or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2
-            or os.environ.get("BOHBVIS_PARALLEL") == "0"):
+    queued = [s for s in specs if s.options.kind not in theirs and s.options.kind not in STAY_KINDS]
+    if (not child_specs or len(child_specs) == len(specs) or len(queued) > MAX_QUEUED or not hasattr(os, "fork")
+            or (os.cpu_count() or 1) < 2 or os.environ.get("BOHBVIS_PARALLEL") == "0"):
         return steps_module
+    by_index = {s.options.index: s for s in specs}
+    queue, filler = os.pipe()
+    os.write(filler, b"".join(s.options.index.to_bytes(2, "big") for s in queued))
+    os.close(filler)  # drained, the queue reads as empty (EOF) in both processes
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():  # Python ≥ 3.12 warns about fork in a process with threads
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
     if pid == 0:  # the child: build, send, and leave without running any of the parent's exit code
         os.close(read_end)
-        _child(write_end, run, child_specs, steps_module)
+        _child(write_end, queue, run, child_specs, by_index, steps_module)
     os.close(write_end)
     built: dict[int, tuple[str, object]] = {}
     try:
-        for spec in own_specs:
-            built[spec.options.index] = _outcome(steps_module, run, spec.options)
-        _announce(child_specs)  # the progress line names what is left: the child's steps
+        for spec in specs:
+            if spec.options.kind in STAY_KINDS:
+                built[spec.options.index] = _outcome(steps_module, run, spec.options)
+        while (index := _take(queue)) is not None:
+            built[index] = _outcome(steps_module, run, by_index[index].options)
+        _announce([s for s in specs if s.options.index not in built])  # the progress line: what is left
         answer = _read_all(read_end)
     except BaseException:
         _stop(pid)
         raise
     finally:
         os.close(read_end)
-    ok = _reap(pid) and answer
-    from_child = None
-    if ok:
+        os.close(queue)
+    from_child: dict = {}
+    if _reap(pid) and answer:
         try:
             from_child = pickle.loads(answer)
         except Exception:  # noqa: BLE001 — an answer that does not load: build those steps here
-            from_child = None
-    for spec in child_specs:
-        got = from_child.get(spec.options.index) if from_child else None
-        built[spec.options.index] = got if got is not None else _outcome(steps_module, run, spec.options)
+            from_child = {}
+    for spec in specs:
+        index = spec.options.index
+        if index not in built:
+            got = _unpickled(from_child.get(index))
+            built[index] = got if got is not None else _outcome(steps_module, run, spec.options)
     return Prebuilt(steps_module, built)
+
+
+def _take(queue: int) -> int | None:
+    """The next step number from the shared queue, None when it is empty."""
+    item = os.read(queue, 2)
+    return int.from_bytes(item, "big") if len(item) == 2 else None
+
+
+def _unpickled(data: bytes | None):
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 — built here instead
+        return None
 
 
 def _announce(specs) -> None:
@@ -110,7 +145,7 @@ def _outcome(steps_module, run, options) -> tuple[str, object]:
         return ("error", e)
 
 
-def _child(write_end: int, run, specs, steps_module) -> None:
+def _child(write_end: int, queue: int, run, specs, by_index, steps_module) -> None:
     import sys
 
     status = 1
@@ -122,12 +157,19 @@ def _child(write_end: int, run, specs, steps_module) -> None:
         # (it redraws stderr) would otherwise stay held here forever, and a warning would hang.
         sys.stdout = open(os.dup(1), "w", encoding=getattr(sys.stdout, "encoding", None) or "utf-8", errors="replace")
         sys.stderr = open(os.dup(2), "w", encoding=getattr(sys.stderr, "encoding", None) or "utf-8", errors="replace")
-        results = {}
-        for spec in specs:
-            try:
-                results[spec.options.index] = _outcome(steps_module, run, spec.options)
+        results: dict[int, bytes | None] = {}
+
+        def build(spec) -> None:
+            try:  # each slide pickled alone: one that cannot be is built again by the parent, not all
+                results[spec.options.index] = pickle.dumps(_outcome(steps_module, run, spec.options),
+                                                           protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:  # noqa: BLE001 — the parent builds this step again and shows the error itself
                 results[spec.options.index] = None
+
+        for spec in specs:
+            build(spec)
+        while (index := _take(queue)) is not None:
+            build(by_index[index])
         data = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:

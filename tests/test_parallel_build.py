@@ -12,42 +12,64 @@ from bohbvis import _parallel_build, api, steps
 from bohbvis.errors import BohbvisError
 from bohbvis.render.html import render_html
 from bohbvis.steps._cache import VIEWS
+from bohbvis.story import load_story
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
                                 reason="the parallel build needs os.fork and two cores")
 
 
 @pytest.fixture
-def built_here(monkeypatch):
-    """The step kinds this process builds (a child's builds are not counted here)."""
+def built_here(monkeypatch, tmp_path):
+    """The step kinds this process builds; `built_here.log` also lists the child's, as "pid kind"."""
     VIEWS.clear()
     kinds: list[str] = []
+    log = tmp_path / "builds.log"
     real = steps.build
 
     def build(run, options):
         kinds.append(options.kind)
+        with open(log, "a", encoding="utf-8") as fh:  # one short append: whole lines from both processes
+            fh.write(f"{os.getpid()} {options.kind}\n")
         return real(run, options)
 
     monkeypatch.setattr(steps, "build", build)
-    yield kinds
+    built = _Built(kinds)
+    built.log = log
+    yield built
     VIEWS.clear()
+
+
+class _Built(list):
+    log = None
+
+    def by_process(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for line in self.log.read_text(encoding="utf-8").splitlines():
+            pid, kind = line.split()
+            out.setdefault("here" if int(pid) == os.getpid() else "child", []).append(kind)
+        self.log.unlink()
+        return out
 
 
 def test_the_child_builds_the_sklearn_steps_and_the_deck_is_the_same(built_here, demo_run):
     parallel = render_html(api.make_deck("advisor", data=demo_run, parallel=True))
-    assert "embedding" not in built_here and "importance" not in built_here  # the child built them
-    assert {"best", "sampling", "budgets"} <= set(built_here)
+    who = built_here.by_process()
+    assert {"embedding", "importance"} <= set(who["child"]) and not {"embedding", "importance"} & set(who["here"])
+    # Every step is built once, by one of the two (the others are shared out as each is free).
+    kinds = [s.options.kind for s in load_story("advisor").steps]
+    assert sorted(who["here"] + who["child"]) == sorted(kinds)
+    assert {"title", "markdown", "overview"} <= set(who["here"])  # the quick ones that read the story stay
     VIEWS.clear()
-    built_here.clear()
     alone = render_html(api.make_deck("advisor", data=demo_run))
-    assert {"embedding", "importance"} <= set(built_here)
+    assert set(built_here.by_process()) == {"here"}
     assert parallel == alone
 
 
 def test_a_story_without_sklearn_steps_sends_its_scipy_steps(built_here, demo_run):
     parallel = render_html(api.make_deck("newcomer", data=demo_run, parallel=True))
-    assert not {"sampling", "correlations", "budgets"} & set(built_here)
-    assert {"principle", "best", "trajectory"} <= set(built_here)
+    who = built_here.by_process()
+    assert {"sampling", "correlations", "budgets"} <= set(who["child"])
+    assert not {"sampling", "correlations", "budgets"} & set(who["here"])
     VIEWS.clear()
     assert parallel == render_html(api.make_deck("newcomer", data=demo_run))
 
@@ -55,10 +77,10 @@ def test_a_story_without_sklearn_steps_sends_its_scipy_steps(built_here, demo_ru
 def test_a_failing_child_costs_time_only(built_here, demo_run, monkeypatch):
     alone = render_html(api.make_deck("advisor", data=demo_run))
     VIEWS.clear()
-    built_here.clear()
+    built_here.log.unlink()
     monkeypatch.setattr(_parallel_build, "_child", lambda *args: os._exit(3))
     parallel = render_html(api.make_deck("advisor", data=demo_run, parallel=True))
-    assert {"embedding", "importance"} <= set(built_here)  # built here after all
+    assert {"embedding", "importance"} <= set(built_here.by_process()["here"])  # built here after all
     assert parallel == alone
 
 
