@@ -21,7 +21,9 @@ after one warm-up run, so a cold disk or an unwritten Vega bundle cache never co
   the Vega bundle and its data;
 - synthetic runs with real Hyperband structure (benchmarks/synth.py: the demo run's brackets
   replayed with new ids, cut at exactly N results) at 575, 10⁴, 10⁵, 10⁶ evaluations: build time,
-  peak RSS, deck size and time per step kind (advisor story), and each embedding method;
+  peak RSS, deck size and time per step kind (advisor story; built in one process, through the
+  Python API, so every step kind can be timed: the CLI's second process is not used there), and
+  each embedding method;
 - a rebuild after a text-only edit through the Python API in a warm process (the view cache).
 
 Big sizes repeat less (10⁵: 3 runs, 10⁶: 1 run; stated in the table). Timings depend on the
