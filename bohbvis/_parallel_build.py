@@ -69,7 +69,7 @@ def prebuild(story, run, steps_module):
     child_specs = [s for s in specs if s.options.kind in theirs]
     queued = [s for s in specs if s.options.kind not in theirs and s.options.kind not in STAY_KINDS]
     if (not child_specs or len(child_specs) == len(specs) or len(queued) > MAX_QUEUED or not hasattr(os, "fork")
-            or (os.cpu_count() or 1) < 2 or os.environ.get("BOHBVIS_PARALLEL") == "0"):
+            or _cores() < 2 or os.environ.get("BOHBVIS_PARALLEL") == "0"):
         return steps_module
     by_index = {s.options.index: s for s in specs}
     queue, filler = os.pipe()
@@ -110,6 +110,14 @@ def prebuild(story, run, steps_module):
             got = _unpickled(from_child.get(index))
             built[index] = got if got is not None else _outcome(steps_module, run, spec.options)
     return Prebuilt(steps_module, built)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _take(queue: int) -> int | None:

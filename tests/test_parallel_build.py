@@ -14,7 +14,7 @@ from bohbvis.render.html import render_html
 from bohbvis.steps._cache import VIEWS
 from bohbvis.story import load_story
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or _parallel_build._cores() < 2,
                                 reason="the parallel build needs os.fork and two cores")
 
 
