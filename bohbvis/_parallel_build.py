@@ -4,9 +4,10 @@ builds meanwhile.
 
 Why a process and not a thread: what those steps cost is importing scikit-learn (about 1 s) and
 fitting forests through scikit-learn's Python layer (or importing scipy.stats), and all of it holds
-the GIL — measured, a thread fitting the importance forests next to the other steps saves nothing. A forked child shares the
-run already read (copy-on-write) and sends back the finished slides (pickled); the deck is the same
-bytes either way (the same code on the same data; tests/test_parallel_build.py compares the two).
+the GIL — measured, a thread fitting the importance forests next to the other steps saves nothing.
+A forked child shares the run already read (copy-on-write) and sends back the finished slides
+(pickled); the deck is the same bytes either way (the same code on the same data;
+tests/test_parallel_build.py compares the two).
 
 Only for a cold, one-shot build (`bohbvis build` / `export`, `make_deck(parallel=True)`): a warm
 process rebuilding a deck takes its views from the view cache instead. Anything unusual falls
@@ -51,9 +52,12 @@ class Prebuilt:
         return self._steps.get(kind)
 
 
-# Quick kinds that read the story's own text (the view cache never keeps them either): always here.
+# Quick kinds, always built here (markdown and title read the story's own text, and a markdown
+# slide does not pickle).
 STAY_KINDS = frozenset({"title", "markdown", "overview", "glossary"})
-MAX_QUEUED = 10_000  # step numbers in the work queue (2 bytes each: it must fit in a pipe's buffer)
+# Step numbers in the work queue, 2 bytes each: written before anyone reads, they must fit in a
+# pipe's buffer (16 KB on macOS, 64 KB on Linux). A longer story is built in one process.
+MAX_QUEUED = 2_000
 
 
 def prebuild(story, run, steps_module):
