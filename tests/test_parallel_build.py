@@ -7,9 +7,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from testdata import HPB
 
 from bohbvis import _parallel_build, api, steps
 from bohbvis.errors import BohbvisError
+from bohbvis.load import read_run
 from bohbvis.render.html import render_html
 from bohbvis.steps._cache import VIEWS
 from bohbvis.story import load_story
@@ -88,9 +90,6 @@ def test_a_steps_error_in_the_child_reads_the_same():
     story = {"title": "t",
              "steps": [{"kind": "overview"}, {"kind": "importance", "metric": "accuracy", "budgets": "largest"},
                        {"kind": "embedding", "metric": "loss"}]}
-    from bohbvis.load import read_run
-    from testdata import HPB
-
     run = read_run(HPB / "deepcave_BOHB_run_1")  # a loss-only run: the importance step asks for accuracy
     with pytest.raises(BohbvisError) as alone:
         api.make_deck(story, data=run)
