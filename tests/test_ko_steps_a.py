@@ -236,7 +236,7 @@ def test_title_fact_line_in_korean():
     assert parts[0] == "BOHB 실행" and parts[1] == f"평가 {run.n_evaluations:,}회"
     assert parts[2] == f"브래킷 {len(run.brackets)}개"
     if run.n_crashed:
-        assert parts[-1] == f"실패 (crash) {run.n_crashed}회"
+        assert parts[-1] == f"실패 {run.n_crashed}회"
 
 
 def test_english_is_what_it_was():

@@ -77,8 +77,10 @@ def _what_was_optimized(run: Run) -> str:
 
 
 # Inline styles: the space table must fit a dozen rows beside the facts; the deck's `facts`
-# table style is roomier than that.
-_CELL = "padding:0.22rem 1rem 0.22rem 0;border-bottom:1px solid var(--grid);text-align:left;vertical-align:top"
+# table style is roomier than that. keep-all: a narrow column wraps Korean between words
+# ("로그", "범주형" stay whole), as it wraps English.
+_CELL = ("padding:0.22rem 1rem 0.22rem 0;border-bottom:1px solid var(--grid);text-align:left;vertical-align:top;"
+         "word-break:keep-all")
 
 
 def _space_table(run: Run) -> str:
