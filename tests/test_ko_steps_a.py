@@ -247,3 +247,19 @@ def test_english_is_what_it_was():
     p = principle.build(run, opts("principle"))
     assert p.title == f"How BOHB spent its budget: {len(run.brackets)} brackets"
     assert title.fact_line(run).startswith(f"BOHB run · {run.n_evaluations:,} evaluations · ")
+
+
+def test_many_brackets_grouped_and_thinned_in_korean():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from bohbvis.steps import brackets
+
+    many = SimpleNamespace(brackets=[SimpleNamespace(bracket=i) for i in range(100)])
+    with i18n.using("ko"):
+        groups = principle.bracket_groups(many)
+        rounds = pd.DataFrame({"bracket": range(100), "round": 0, "mean": 0.5})
+        _, note = brackets.drawn_brackets(rounds, 7)
+    assert groups[0] == "브래킷 0–2" and groups[99] == "브래킷 99–99"
+    assert note.startswith("선: 전체 브래킷 100개 중 실행 전체에서 고르게 뽑은 40개 (최적 브래킷 포함).")
