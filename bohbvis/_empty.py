@@ -28,6 +28,22 @@ def nothing_to_show(run: Run) -> str | None:
     return text
 
 
+def nothing_to_show_on_slides(run: Run) -> str | None:
+    """`nothing_to_show` as an empty slide says it, in the deck's language (the error stays English).
+    The run's path and the first error are the run's own text, quoted as they are."""
+    from .i18n import tr, trn
+
+    if not run.ok.empty:
+        return None
+    n = run.n_evaluations
+    text = trn("{source}: nothing to show: its one evaluation crashed (none returned a finite loss).",
+               "{source}: nothing to show: all {n} evaluations crashed (none returned a finite loss).",
+               n, source=run.source)
+    if run.first_error:
+        text += " " + tr("The first error: {error}", error=run.first_error)
+    return text
+
+
 def check_not_empty(run: Run) -> None:
     reason = nothing_to_show(run)
     if reason is not None:
@@ -44,14 +60,16 @@ def check_strict(run: Run) -> None:
 
 def empty_slides(story, reason: str) -> list:
     """One slide per story step, each saying why it is empty."""
+    from .i18n import tr
     from .steps._base import Markdown, Slide
 
     slides = []
     for spec in story.steps:
         title = spec.options.title
         if not title or "{{" in title or "{%" in title:
-            title = spec.options.kind.replace("_", " ").capitalize()
-        text = f"**Nothing to show on this slide.** {_markdown_literal(reason)}"
+            title = kind_title(spec.options.kind)
+        heading = tr("Nothing to show on this slide.")
+        text = f"**{heading}** {_markdown_literal(reason)}"
         slides.append(Slide(kind=spec.options.kind, title=title, blocks=(Markdown(text, css_class="empty-run"),),
                             notes=reason))
     return slides
@@ -60,3 +78,18 @@ def empty_slides(story, reason: str) -> list:
 def _markdown_literal(text: str) -> str:
     """Text from a log (an exception, a path) shown as it is, never read as markdown links or emphasis."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
+
+
+def kind_title(kind: str) -> str:
+    """An empty slide's title when the story gives none: the step kind's name, in the deck's language."""
+    from .i18n import tr
+
+    names = {
+        "title": tr("Title"), "overview": tr("Overview"), "principle": tr("Principle"), "glossary": tr("Glossary"),
+        "brackets": tr("Brackets"), "budgets": tr("Budgets"), "sampling": tr("Sampling"),
+        "loss_accuracy": tr("Loss accuracy"), "best": tr("Best"), "table": tr("Table"), "chart": tr("Chart"),
+        "correlations": tr("Correlations"), "importance": tr("Importance"), "parallel": tr("Parallel"),
+        "embedding": tr("Embedding"), "trajectory": tr("Trajectory"), "learning_curves": tr("Learning curves"),
+        "timeline": tr("Timeline"), "next_experiment": tr("Next experiment"), "compare": tr("Compare"), "markdown": tr("Markdown"),
+    }
+    return names.get(kind, kind.replace("_", " ").capitalize())

@@ -59,7 +59,7 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mappi
 
 
 def _make_deck(st, *, data, format, metric, theme, strict, allow_empty, options):
-    from ._empty import check_not_empty, check_strict, empty_slides, nothing_to_show
+    from ._empty import check_not_empty, check_strict, empty_slides, nothing_to_show, nothing_to_show_on_slides
     from .render.deck import Deck
     from .steps._cache import VIEWS as steps
     from .story.assemble import slides_from_story
@@ -77,7 +77,8 @@ def _make_deck(st, *, data, format, metric, theme, strict, allow_empty, options)
             from .errors import Problem
 
             raise BohbvisError(*(Problem(r, hint=ALLOW_EMPTY_HINT) for r in reasons))
-        slides = empty_slides(st, " ".join(reasons)) if reasons else slides_from_story(st, run, steps, runs=runs)
+        shown = [r for r in (nothing_to_show_on_slides(each) for each in runs.values()) if r]
+        slides = empty_slides(st, " ".join(shown)) if reasons else slides_from_story(st, run, steps, runs=runs)
         return Deck(title=st.title, lang=st.lang, theme=theme or st.theme,
                     theme_base=st.path.parent if st.path else None, slides=tuple(slides), run=run, story=st)
     if st.is_multi_run:
@@ -99,7 +100,7 @@ def _make_deck(st, *, data, format, metric, theme, strict, allow_empty, options)
     if reason is None:
         slides = slides_from_story(st, run, steps)
     elif allow_empty:
-        slides = empty_slides(st, reason)
+        slides = empty_slides(st, nothing_to_show_on_slides(run))
     else:
         check_not_empty(run)
     return Deck(

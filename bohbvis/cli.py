@@ -419,19 +419,27 @@ def advise(
     top: Optional[int] = typer.Option(None, "--top", min=1, help="How many top configurations to learn from (default: the best 15 %)."),
     format: Optional[str] = FormatOpt,
     metric: Optional[str] = MetricOpt,
+    lang: Optional[str] = typer.Option(None, "--lang", help="Write the reasons (on the terminal and in the written "
+                                       "space's meta) in this language, e.g. ko; default English."),
 ) -> None:
     """Advise the next run: a narrowed or widened search space and budgets, each change with its reason."""
     from . import api
     from ._advice_view import print_advice
+    from .i18n import available, using
 
     try:
         if by not in ("loss", "accuracy"):
             raise BohbvisError(f"--by {by!r} is not allowed.", key="--by", allowed="loss, accuracy")
-        advice = api.advise(run, by=by, top=top, format=format, metric=metric)
-        path = api.write_advice(advice, output) if output is not None else None
+        if lang is not None and lang.split("-")[0].lower() not in available():
+            raise BohbvisError(f"--lang {lang!r}: bohbvis has no messages for this language.", key="--lang",
+                               allowed=", ".join(available()))
+        with using(lang):
+            advice = api.advise(run, by=by, top=top, format=format, metric=metric)
+            path = api.write_advice(advice, output) if output is not None else None
     except BohbvisError as e:
         _fail(e)
-    print_advice(advice)
+    with using(lang):
+        print_advice(advice)
     if path is not None:
         typer.echo(f"wrote {path} (ConfigSpace {'JSON' if path.suffix.lower() == '.json' else 'YAML'})")
 

@@ -65,7 +65,7 @@ def test_feature_count_and_conditional_indicators(name):
             conditional.append(hp.name)
     assert slide.numbers["embedding"]["n_features"] == expected
     for hp in conditional:
-        assert f"{hp} (set in {int(configs[f'hp_{hp}'].notna().sum())} of {len(configs)})" in slide_text(slide)
+        assert f"{hp} (set in {int(configs[f'hp_{hp}'].notna().sum()):,} of {len(configs):,})" in slide_text(slide)
 
 
 def test_pca_matches_a_plain_svd():

@@ -3,6 +3,7 @@ decide the new maximum and minimum budget; the compute is Hyperband's planned su
 
 from __future__ import annotations
 
+from ..i18n import tr
 from ..model import format as fmt
 from ..model.hyperband import HyperbandPlan, plan as hyperband_plan
 from ..model.run import Run
@@ -35,71 +36,115 @@ def _near_ties(pair: dict, field: str) -> bool:
     return spread <= 0.05 * abs(median)
 
 
+def _spread_text(pair: dict, field: str) -> str:
+    """How far apart the middle half of the configurations at the largest budget lie."""
+    if field == "accuracy":
+        return tr("{pct} points", pct=fmt.pct(pair["spread_high"]))
+    if pair["median_high"]:
+        return tr("{value} ({share} of their median)", value=fmt.num(pair["spread_high"]),
+                  share=fmt.pct(pair["spread_high"] / abs(pair["median_high"]), 0))
+    return fmt.num(pair["spread_high"])
+
+
+def _max_budget_reason(pair: dict, field: str, hi: float) -> tuple[str, float]:
+    """The sentence on the maximum budget, and the maximum it advises. One whole sentence per
+    outcome (same or another winner, spread within or beyond the noise), so each translates whole."""
+    low, rho = pair["low"], pair["rho"]
+    ties = _near_ties(pair, field)
+    same = bool(pair["same_winner"])
+    p = dict(low=fmt.budget(low), high=fmt.budget(hi), rho=f"{rho:.2f}", n=pair["n"], spread=_spread_text(pair, field))
+    if rho >= RHO_SAME and same:
+        if ties:
+            return tr("ρ({low}, {high}) = {rho} over {n} configurations, the same winner; at {high} their middle "
+                      "half spans {spread}, within the noise of training: the maximum budget can be {low}.", **p), low
+        return tr("ρ({low}, {high}) = {rho} over {n} configurations, the same winner; at {high} their middle half "
+                  "spans {spread}, beyond the noise of training: the maximum budget can be {low}.", **p), low
+    if rho >= 0.5 and ties:
+        if same:
+            return tr("ρ({low}, {high}) = {rho} over {n} configurations, the same winner; at {high} their middle "
+                      "half spans {spread}, within the noise of training, so their order there is mostly noise: "
+                      "the maximum budget can be {low}.", **p), low
+        return tr("ρ({low}, {high}) = {rho} over {n} configurations, another winner; at {high} their middle half "
+                  "spans {spread}, within the noise of training, so their order there is mostly noise: the maximum "
+                  "budget can be {low}.", **p), low
+    if same and ties:
+        text = tr("ρ({low}, {high}) = {rho} over {n} configurations, the same winner; at {high} their middle half "
+                  "spans {spread}, within the noise of training: the largest budget changes the ranking, so the "
+                  "maximum stays {high}.", **p)
+    elif same:
+        text = tr("ρ({low}, {high}) = {rho} over {n} configurations, the same winner; at {high} their middle half "
+                  "spans {spread}, beyond the noise of training: the largest budget changes the ranking, so the "
+                  "maximum stays {high}.", **p)
+    elif ties:
+        text = tr("ρ({low}, {high}) = {rho} over {n} configurations, another winner; at {high} their middle half "
+                  "spans {spread}, within the noise of training: the largest budget changes the ranking, so the "
+                  "maximum stays {high}.", **p)
+    else:
+        text = tr("ρ({low}, {high}) = {rho} over {n} configurations, another winner; at {high} their middle half "
+                  "spans {spread}, beyond the noise of training: the largest budget changes the ranking, so the "
+                  "maximum stays {high}.", **p)
+    return text, hi
+
+
 def budget_advice(run: Run, rule: BestRule) -> BudgetAdvice:
     n_iter = len(run.brackets)
     eta = run.eta
     if len(run.budgets) < 2 or eta is None or eta <= 1:
         return BudgetAdvice(run.min_budget if run.budgets else None, run.max_budget if run.budgets else None, eta,
                             run.min_budget if run.budgets else None, run.max_budget if run.budgets else None, eta,
-                            "Every evaluation used the same budget: there is no ladder to change.", n_iter)
+                            tr("Every evaluation used the same budget: there is no ladder to change."), n_iter)
     ok = run.ok[run.ok[rule.field].notna()]
     pairs = budget_pairs(ok, rule.field, rule.higher_is_better)
     lo, hi = float(run.min_budget), float(run.max_budget)
     pair = verdict_pair(pairs, hi)
     reasons = []
     new_hi = hi
-    if pair is None or pair["n"] < MIN_BUDGET_EVIDENCE:
-        most = "" if pair is None else f" (only {pair['n']} on {fmt.budget(pair['low'])} and {fmt.budget(hi)})"
-        reasons.append(f"Too few configurations ran on both {fmt.budget(hi)} and a lower budget to compare their "
-                       f"rankings{most}: the maximum budget stays {fmt.budget(hi)}.")
+    if pair is None:
+        reasons.append(tr("Too few configurations ran on both {high} and a lower budget to compare their rankings: "
+                          "the maximum budget stays {high}.", high=fmt.budget(hi)))
+    elif pair["n"] < MIN_BUDGET_EVIDENCE:
+        reasons.append(tr("Too few configurations ran on both {high} and a lower budget to compare their rankings "
+                          "(only {n} on {low} and {high}): the maximum budget stays {high}.",
+                          high=fmt.budget(hi), low=fmt.budget(pair["low"]), n=pair["n"]))
     else:
-        low, rho = pair["low"], pair["rho"]
-        ties = _near_ties(pair, rule.field)
-        spread = (fmt.pct(pair["spread_high"]) + " points" if rule.field == "accuracy"
-                  else f"{fmt.num(pair['spread_high'])} ({fmt.pct(pair['spread_high'] / abs(pair['median_high']), 0)} of their median)"
-                  if pair["median_high"] else fmt.num(pair["spread_high"]))
-        head = (f"ρ({fmt.budget(low)}, {fmt.budget(hi)}) = {rho:.2f} over {pair['n']} configurations, "
-                f"{'the same' if pair['same_winner'] else 'another'} winner; at {fmt.budget(hi)} their middle half "
-                f"spans {spread}, {'within' if ties else 'beyond'} the noise of training")
-        if rho >= RHO_SAME and pair["same_winner"]:
-            new_hi = low
-            reasons.append(f"{head}: the maximum budget can be {fmt.budget(low)}.")
-        elif rho >= 0.5 and ties:
-            new_hi = low
-            reasons.append(f"{head}, so their order there is mostly noise: the maximum budget can be {fmt.budget(low)}.")
-        else:
-            reasons.append(f"{head}: the largest budget changes the ranking, so the maximum stays {fmt.budget(hi)}.")
+        text, new_hi = _max_budget_reason(pair, rule.field, hi)
+        reasons.append(text)
     new_lo = lo
     adj = [p for p in adjacent_pairs(pairs) if p["rho"] is not None]
     for p in adj:
         if p["low"] != new_lo or p["high"] * eta > new_hi + 1e-9 or p["n"] < MIN_BUDGET_EVIDENCE:
             break  # only from the bottom, on enough evidence, and the ladder keeps at least two rungs
         if p["rho"] < RHO_DIFFERENT:
-            reasons.append(f"ρ({fmt.budget(p['low'])}, {fmt.budget(p['high'])}) = {p['rho']:.2f} over {p['n']}: "
-                           f"rung {fmt.budget(p['low'])} cannot tell good from bad, so the minimum budget moves to "
-                           f"{fmt.budget(p['high'])}.")
+            reasons.append(tr("ρ({low}, {high}) = {rho} over {n}: rung {low} cannot tell good from bad, so the "
+                              "minimum budget moves to {high}.", low=fmt.budget(p["low"]), high=fmt.budget(p["high"]),
+                              rho=format(p["rho"], ".2f"), n=p["n"]))
             new_lo = p["high"]
         else:
             break
     bottom = next((p for p in adj if p["low"] == lo), None)
     if new_lo == lo:
         if bottom is None or bottom["n"] < MIN_BUDGET_EVIDENCE:
-            why = ": too few configurations ran on it and the next rung to judge it."
+            reasons.append(tr("The minimum budget stays {low}: too few configurations ran on it and the next rung "
+                              "to judge it.", low=fmt.budget(lo)))
         elif bottom["rho"] >= RHO_DIFFERENT:
-            why = (f": ρ({fmt.budget(lo)}, {fmt.budget(bottom['high'])}) = {bottom['rho']:.2f} over {bottom['n']}, "
-                   "it already tells good from bad.")
+            reasons.append(tr("The minimum budget stays {low}: ρ({low}, {high}) = {rho} over {n}, it already tells "
+                              "good from bad.", low=fmt.budget(lo), high=fmt.budget(bottom["high"]),
+                              rho=format(bottom["rho"], ".2f"), n=bottom["n"]))
         else:
-            why = ": moving it would leave the ladder fewer than two rungs."
-        reasons.append(f"The minimum budget stays {fmt.budget(lo)}{why}")
-    reasons.append(f"eta stays {fmt.budget(eta)} (rank agreement says which budgets, not how many to drop).")
+            reasons.append(tr("The minimum budget stays {low}: moving it would leave the ladder fewer than two "
+                              "rungs.", low=fmt.budget(lo)))
+    reasons.append(tr("eta stays {eta} (rank agreement says which budgets, not how many to drop).",
+                      eta=fmt.budget(eta)))
     old_plan = run.plan or hyperband_plan(lo, hi, eta)
     new_plan = hyperband_plan(new_lo, new_hi, eta)
     old_cost, old_configs = planned_compute(old_plan, n_iter)
     new_cost, new_configs = planned_compute(new_plan, n_iter)
     if (new_lo, new_hi) != (lo, hi):
-        reasons.append(f"For the same {n_iter} iterations Hyperband plans {fmt.integer(new_cost)} budget units "
-                       f"instead of {fmt.integer(old_cost)} ({fmt.pct(1 - new_cost / old_cost, 0)} less), "
-                       f"sampling {new_configs} configurations instead of {old_configs}.")
+        reasons.append(tr("For the same {n} iterations Hyperband plans {new_cost} budget units instead of "
+                          "{old_cost} ({less} less), sampling {new_configs} configurations instead of {old_configs}.",
+                          n=n_iter, new_cost=fmt.integer(new_cost), old_cost=fmt.integer(old_cost),
+                          less=fmt.pct(1 - new_cost / old_cost, 0), new_configs=new_configs,
+                          old_configs=old_configs))
     return BudgetAdvice(
         min_budget=lo, max_budget=hi, eta=float(eta), new_min_budget=float(new_lo), new_max_budget=float(new_hi),
         new_eta=float(eta), reason=" ".join(reasons), n_iterations=n_iter,

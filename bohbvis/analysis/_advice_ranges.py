@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from ..i18n import tr
 from ..model import format as fmt
 from ..model.run import Run
 from ..model.space import Hyperparameter
@@ -81,15 +82,16 @@ def _round_out(x: float, down: bool, digits: int = 3) -> float:
 
 def _numeric(hp: Hyperparameter, top: pd.DataFrame, cond: Condition | None) -> HyperparameterAdvice:
     if hp.lower is None or hp.upper is None or hp.upper <= hp.lower:
-        return _kept(hp, cond, "Its range is a single value or unknown: kept.")
+        return _kept(hp, cond, tr("Its range is a single value or unknown: kept."))
     values = pd.to_numeric(top[hp.column], errors="coerce").dropna() if hp.column in top else pd.Series(dtype=float)
     values = values.astype(float)
     if len(values) < MIN_TOP:
-        why = ("inactive in every top configuration" if values.empty
-               else f"active in only {len(values)} of the top configurations")
-        return _kept(hp, cond, f"{why.capitalize()}: too little evidence to change its range, kept.",
-                     n_top=len(values))
-    scale = "log" if is_log_scale(hp) else "linear"
+        why = (tr("Inactive in every top configuration: too little evidence to change its range, kept.")
+               if values.empty else
+               tr("Active in only {n} of the top configurations: too little evidence to change its range, kept.",
+                  n=len(values)))
+        return _kept(hp, cond, why, n_top=len(values))
+    log = is_log_scale(hp)
     units = [to_unit(hp, v) for v in values]
     u_lo, u_hi = min(units), max(units)
     crowded = crowded_bounds(hp, values)
@@ -119,31 +121,43 @@ def _numeric(hp: Hyperparameter, top: pd.DataFrame, cond: Condition | None) -> H
         upper = min(upper, float(hp.upper))
     share = (to_unit(hp, upper) - to_unit(hp, lower))
     used = (_num(values.min()) if values.min() == values.max() else f"{_num(values.min())}–{_num(values.max())}")
-    span_text = f"Top {len(values)} used {used} ({fmt.pct(u_hi - u_lo, 0)} of the {scale} range)"
+    span = dict(k=len(values), used=used, share=fmt.pct(u_hi - u_lo, 0))
     warning = None
     if crowded:
-        which = " and ".join(f"{b} bound {_num(hp.lower if b == 'lower' else hp.upper)}" for b in crowded)
         n_near = max(sum(u <= EDGE for u in units) if "lower" in crowded else 0,
                      sum(u >= 1 - EDGE for u in units) if "upper" in crowded else 0)
-        warning = (f"{hp.name}: {n_near} of the top {len(values)} lie within {fmt.pct(EDGE, 0)} of the {which} "
-                   f"({scale} scale) — the optimum may lie beyond it.")
+        warning = _crowd_warning(hp, crowded, log, n_near, len(values))
     if widened:
         action = "widen"
-        moved = "; ".join(
-            f"the {b} bound {_num(hp.lower if b == 'lower' else hp.upper)} moves out {fmt.pct(WIDEN, 0)} of the "
-            f"range, to {_num(int(lower) if hp.type == 'int' else lower) if b == 'lower' else _num(upper)}"
+        moved = tr("; ").join(
+            tr("the lower bound {bound} moves out {widen} of the range, to {new}", bound=_num(hp.lower),
+               widen=fmt.pct(WIDEN, 0), new=_num(int(lower) if hp.type == "int" else lower)) if b == "lower" else
+            tr("the upper bound {bound} moves out {widen} of the range, to {new}", bound=_num(hp.upper),
+               widen=fmt.pct(WIDEN, 0), new=_num(upper))
             for b in widened)
-        reason = f"{span_text}, crowding a bound: {moved}."
+        reason = (tr("Top {k} used {used} ({share} of the log range), crowding a bound: {moved}.", moved=moved, **span)
+                  if log else
+                  tr("Top {k} used {used} ({share} of the linear range), crowding a bound: {moved}.", moved=moved,
+                     **span))
         if stuck:
-            reason += f" The {' and '.join(stuck)} bound is a natural limit."
+            reason += " " + _natural_limit(stuck)
     elif (lower <= hp.lower and upper >= hp.upper) or share >= KEEP_SHARE:
         action, lower, upper = "keep", float(hp.lower), float(hp.upper)
-        reason = (f"{span_text}: kept." if not stuck else f"{span_text}, at a natural limit: kept.")
+        if stuck:
+            reason = (tr("Top {k} used {used} ({share} of the log range), at a natural limit: kept.", **span) if log
+                      else tr("Top {k} used {used} ({share} of the linear range), at a natural limit: kept.", **span))
+        else:
+            reason = (tr("Top {k} used {used} ({share} of the log range): kept.", **span) if log
+                      else tr("Top {k} used {used} ({share} of the linear range): kept.", **span))
     else:
         action = "narrow"
-        reason = f"{span_text}: that span ± {fmt.pct(MARGIN, 0)} of the range."
+        margin = fmt.pct(MARGIN, 0)
+        reason = (tr("Top {k} used {used} ({share} of the log range): that span ± {margin} of the range.",
+                     margin=margin, **span) if log else
+                  tr("Top {k} used {used} ({share} of the linear range): that span ± {margin} of the range.",
+                     margin=margin, **span))
         if stuck:
-            reason += f" They crowd the {' and '.join(stuck)} bound, a natural limit."
+            reason += " " + _crowd_natural_limit(stuck)
     if hp.type == "int":
         lower, upper = int(lower), int(upper)
     default = _numeric_default(hp, top, lower, upper)
@@ -151,6 +165,38 @@ def _numeric(hp: Hyperparameter, top: pd.DataFrame, cond: Condition | None) -> H
         name=hp.name, type=hp.type, action=action, original=hp, reason=reason, lower=lower, upper=upper,
         log=bool(hp.log), default=default, condition=cond, n_top=len(values),
         top_lower=float(values.min()), top_upper=float(values.max()), crowded=crowded, warning=warning)
+
+
+def _crowd_warning(hp: Hyperparameter, crowded: tuple[str, ...], log: bool, n_near: int, k: int) -> str:
+    """The boundary warning: how many of the top sit at which bound (one sentence per case)."""
+    p = dict(name=hp.name, n=n_near, k=k, edge=fmt.pct(EDGE, 0), lower=_num(hp.lower), upper=_num(hp.upper))
+    if crowded == ("lower", "upper"):
+        return (tr("{name}: {n} of the top {k} lie within {edge} of the lower bound {lower} and upper bound {upper} "
+                   "(log scale) — the optimum may lie beyond it.", **p) if log else
+                tr("{name}: {n} of the top {k} lie within {edge} of the lower bound {lower} and upper bound {upper} "
+                   "(linear scale) — the optimum may lie beyond it.", **p))
+    if crowded == ("lower",):
+        return (tr("{name}: {n} of the top {k} lie within {edge} of the lower bound {lower} (log scale) — the "
+                   "optimum may lie beyond it.", **p) if log else
+                tr("{name}: {n} of the top {k} lie within {edge} of the lower bound {lower} (linear scale) — the "
+                   "optimum may lie beyond it.", **p))
+    return (tr("{name}: {n} of the top {k} lie within {edge} of the upper bound {upper} (log scale) — the "
+               "optimum may lie beyond it.", **p) if log else
+            tr("{name}: {n} of the top {k} lie within {edge} of the upper bound {upper} (linear scale) — the "
+               "optimum may lie beyond it.", **p))
+
+
+def _natural_limit(stuck: list[str]) -> str:
+    if len(stuck) == 2:
+        return tr("The lower and upper bound is a natural limit.")
+    return tr("The lower bound is a natural limit.") if stuck[0] == "lower" else tr("The upper bound is a natural limit.")
+
+
+def _crowd_natural_limit(stuck: list[str]) -> str:
+    if len(stuck) == 2:
+        return tr("They crowd the lower and upper bound, a natural limit.")
+    return (tr("They crowd the lower bound, a natural limit.") if stuck[0] == "lower"
+            else tr("They crowd the upper bound, a natural limit."))
 
 
 def _numeric_default(hp: Hyperparameter, top: pd.DataFrame, lower, upper):
@@ -195,10 +241,12 @@ def _choices(hp: Hyperparameter, top: pd.DataFrame, population: pd.DataFrame,
     choices = tuple(hp.choices or ())
     n_active = int(top[hp.column].notna().sum()) if hp.column in top else 0
     if not choices:
-        return _kept(hp, cond, "Its choices are unknown: kept.")
+        return _kept(hp, cond, tr("Its choices are unknown: kept."))
     if n_active < MIN_TOP:
-        why = "inactive in every top configuration" if not n_active else f"active in only {n_active} of the top configurations"
-        return _kept(hp, cond, f"{why.capitalize()}: too little evidence to drop a choice, kept.", n_top=n_active)
+        why = (tr("Inactive in every top configuration: too little evidence to drop a choice, kept.") if not n_active
+               else tr("Active in only {n} of the top configurations: too little evidence to drop a choice, kept.",
+                       n=n_active))
+        return _kept(hp, cond, why, n_top=n_active)
     evidence = choice_evidence(hp, top, population)
     if hp.type == "ordinal":
         # An ordered sequence loses values only at its ends, so it stays a sequence.
@@ -210,18 +258,19 @@ def _choices(hp: Hyperparameter, top: pd.DataFrame, population: pd.DataFrame,
         evidence = [dataclasses.replace(e, dropped=(i not in keep)) for i, e in enumerate(evidence)]
     kept = tuple(c for c, e in zip(choices, evidence) if not e.dropped)
     dropped = [e for e in evidence if e.dropped]
-    counts = ", ".join(f"{_num(e.choice)} {e.n_top}/{e.n_all}" for e in evidence)
-    reason = f"Top/all: {counts}."
+    counts = tr(", ").join(f"{_num(e.choice)} {e.n_top}/{e.n_all}" for e in evidence)
+    reason = tr("Top/all: {counts}.", counts=counts)
     action = "keep"
     unused = [e for e in evidence if e.n_top == 0 and e.p_value is not None and not e.dropped]
     if dropped:
         action = "drop choices"
-        reason += " Dropped: " + ", ".join(f"{_num(e.choice)} (p = {e.p_value:.3f})" for e in dropped) + "."
+        reason += " " + tr("Dropped: {choices}.", choices=tr(", ").join(
+            f"{_num(e.choice)} (p = {e.p_value:.3f})" for e in dropped))
     if unused:
-        reason += (" Unused by the top but not significantly: " + ", ".join(
-            f"{_num(e.choice)} (p = {e.p_value:.2f})" for e in unused) + ", kept.")
+        reason += " " + tr("Unused by the top but not significantly: {choices}, kept.", choices=tr(", ").join(
+            f"{_num(e.choice)} (p = {e.p_value:.2f})" for e in unused))
     if not dropped and not unused:
-        reason += " All used by the top: kept."
+        reason += " " + tr("All used by the top: kept.")
     warning, crowded = None, ()
     if hp.type == "ordinal" and len(kept) >= 2 and len(choices) >= 3:
         pos = {str(c): i / (len(choices) - 1) for i, c in enumerate(choices)}
@@ -236,12 +285,18 @@ def _choices(hp: Hyperparameter, top: pd.DataFrame, population: pd.DataFrame,
                 nxt = _next_in_sequence(choices, b)
                 if nxt is not None:
                     extended = [nxt, *extended] if b == "lower" else [*extended, nxt]
-            end_vals = " and ".join(_num(choices[0] if b == "lower" else choices[-1]) for b in ends)
-            warning = (f"{hp.name}: at least half of the top {len(units)} use the end value {end_vals} of the "
-                       f"sequence — the optimum may lie beyond it.")
+            end_vals = [_num(choices[0] if b == "lower" else choices[-1]) for b in ends]
+            if len(end_vals) == 2:
+                warning = tr("{name}: at least half of the top {k} use the end values {first} and {last} of the "
+                             "sequence — the optimum may lie beyond it.", name=hp.name, k=len(units),
+                             first=end_vals[0], last=end_vals[1])
+            else:
+                warning = tr("{name}: at least half of the top {k} use the end value {value} of the sequence — the "
+                             "optimum may lie beyond it.", name=hp.name, k=len(units), value=end_vals[0])
             if len(extended) > len(kept):
                 added = [v for v in extended if v not in kept]
-                reason += f" The top crowd its end: {', '.join(_num(v) for v in added)} added."
+                reason += " " + tr("The top crowd its end: {values} added.",
+                                   values=tr(", ").join(_num(v) for v in added))
                 action, kept = "widen", tuple(extended)
     default = next((_plain(v) for v in top[hp.column].dropna()), None)
     if default is None or str(default) not in {str(c) for c in kept}:
@@ -367,11 +422,13 @@ def _settle_conditions(hps: list[HyperparameterAdvice]) -> list[HyperparameterAd
         if not still:
             out.append(dataclasses.replace(
                 h, action="remove", condition=c,
-                reason=f"Active only when {c.text()}, which the new range of {c.parent} excludes: removed."))
+                reason=tr("Active only when {condition}, which the new range of {parent} excludes: removed.",
+                          condition=c.text(), parent=c.parent)))
         elif len(still) < len(c.values):
             new = Condition(c.parent, "IN", still, c.inferred)
             out.append(dataclasses.replace(
-                h, condition=new, reason=h.reason + f" Its condition follows {c.parent}: now {new.text()}."))
+                h, condition=new, reason=h.reason + " " + tr("Its condition follows {parent}: now {condition}.",
+                                                              parent=c.parent, condition=new.text())))
         else:
             out.append(h)
     return out

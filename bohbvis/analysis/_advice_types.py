@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..i18n import tr
 from ..model import format as fmt
 from ..model.space import Hyperparameter
 
@@ -33,6 +34,13 @@ def _num(x) -> str:
     if x.is_integer() and abs(x) < 1e6:
         return str(int(x))
     return fmt.num(x)
+
+
+def action_text(action: str) -> str:
+    """An advice's action ("keep", "narrow" …) as a slide's legend or the terminal writes it."""
+    words = {"keep": tr("keep"), "narrow": tr("narrow"), "widen": tr("widen"), "drop choices": tr("drop choices"),
+             "remove": tr("remove")}
+    return words.get(action, action)
 
 
 def _plain(v):
@@ -100,10 +108,11 @@ class HyperparameterAdvice:
 
     def describe_range(self) -> str:
         if self.action == "remove":
-            return "removed"
+            return tr("removed")
         if self.is_numeric:
-            return f"[{_num(self.lower)}, {_num(self.upper)}]" + (" (log)" if self.log else "")
-        return ", ".join(_num(c) for c in self.choices or ())
+            bounds = f"[{_num(self.lower)}, {_num(self.upper)}]"
+            return tr("{range} (log)", range=bounds) if self.log else bounds
+        return tr(", ").join(_num(c) for c in self.choices or ())
 
     def to_dict(self) -> dict:
         d = {"name": self.name, "type": self.type, "action": self.action, "reason": self.reason,

@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import tr
 from ..model import format as fmt
 from ..model.run import Run
 from ._advice_budget import budget_advice, planned_compute
@@ -42,7 +43,7 @@ from ._advice_ranges import (  # noqa: F401  (the scale helpers are the slide's 
 )
 from ._advice_types import (  # noqa: F401  (the rules' constants and records, importable from here)
     ALPHA, EDGE, KEEP_SHARE, MARGIN, MIN_BUDGET_EVIDENCE, MIN_TOP, RHO_DIFFERENT, RHO_SAME, TOP_QUANTILE, WIDEN,
-    BudgetAdvice, ChoiceEvidence, Condition, HyperparameterAdvice, _num, _plain,
+    BudgetAdvice, ChoiceEvidence, Condition, HyperparameterAdvice, _num, _plain, action_text,
 )
 from .ranking import BestRule, ranked_configs, rule_for
 
@@ -155,7 +156,8 @@ def advise(run: Run, *, by: str | None = None, k: int | None = None,
     for hp in run.space:
         cond = conditions.get(hp.name)
         if too_few:
-            hps.append(_kept(hp, cond, f"Too few configurations at the largest budget ({n_pop}) to say anything: kept."))
+            hps.append(_kept(hp, cond, tr("Too few configurations at the largest budget ({n}) to say anything: kept.",
+                                          n=n_pop)))
         elif hp.is_numeric:
             hps.append(_numeric(hp, top, cond))
         else:
@@ -164,14 +166,19 @@ def advise(run: Run, *, by: str | None = None, k: int | None = None,
     budget = budget_advice(run, rule)
     inferred = any(hp.inferred for hp in run.space)
     if too_few:
-        summary = (f"Only {n_pop} configuration(s) reached the largest budget: too few to tell the best "
-                   f"from the rest (at least {2 * MIN_TOP} are needed). The space is kept as it was.")
+        summary = tr("Only {n} configuration(s) reached the largest budget: too few to tell the best from the rest "
+                     "(at least {need} are needed). The space is kept as it was.", n=n_pop, need=2 * MIN_TOP)
     else:
         changed = [h for h in hps if h.action != "keep"]
-        summary = (f"From the top {len(top)} of {n_pop} configurations at budget {fmt.budget(max_budget)}: "
-                   f"{len(changed)} of {len(hps)} hyperparameters change"
-                   + (f", {sum(1 for h in hps if h.warning)} with a boundary warning" if any(h.warning for h in hps) else "")
-                   + ".")
+        n_warned = sum(1 for h in hps if h.warning)
+        params = dict(k=len(top), n=n_pop, budget=fmt.budget(max_budget), changed=len(changed), m=len(hps),
+                      warned=n_warned)
+        if n_warned:
+            summary = tr("From the top {k} of {n} configurations at budget {budget}: {changed} of {m} hyperparameters "
+                         "change, {warned} with a boundary warning.", **params)
+        else:
+            summary = tr("From the top {k} of {n} configurations at budget {budget}: {changed} of {m} hyperparameters "
+                         "change.", **params)
     return Advice(
         source=_shown_source(run.source), rule=rule, max_budget=max_budget, n_at_max_budget=n_pop, k=len(top),
         top_ids=tuple(str(c) for c in top["config_id"]), too_few=bool(too_few), summary=summary,

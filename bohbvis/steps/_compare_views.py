@@ -12,6 +12,7 @@ from ..model import format as fmt
 from ..model.run import Run
 from ._rows import plain
 from ._runs import run_color
+from ..i18n import tr
 
 WIDTH = 760
 HEIGHT = 300
@@ -21,8 +22,19 @@ def _fmt_field(rule: BestRule) -> str:
     return ".1%" if rule.field == "accuracy" else ".3~g"
 
 
-def _better(rule: BestRule) -> str:
-    return "higher is better" if rule.higher_is_better else "lower is better"
+def _metric_name(rule: BestRule) -> str:
+    return tr("accuracy") if rule.field == "accuracy" else tr("loss")
+
+
+def _axis_title(rule: BestRule) -> str:
+    """The metric with the way that is better: 'loss (lower is better)'."""
+    return tr("accuracy (higher is better)") if rule.field == "accuracy" else tr("loss (lower is better)")
+
+
+def _run_tip():
+    import altair as alt
+
+    return alt.Tooltip("run:N", title=tr("run"))
 
 
 # --- best per run ------------------------------------------------------------------------------
@@ -48,11 +60,12 @@ def best_chart(frame: pd.DataFrame, names: list[str], rule: BestRule):
     import altair as alt
 
     pick = alt.selection_point(name="pick", fields=["run"], bind="legend")
-    x = alt.X("value:Q", title=f"{rule.field} ({_better(rule)})", scale=alt.Scale(zero=False),
+    x = alt.X("value:Q", title=_axis_title(rule), scale=alt.Scale(zero=False),
               axis=alt.Axis(format=_fmt_field(rule)))
     y = alt.Y("run:N", sort=names, title=None, axis=alt.Axis(labelFontSize=13))
-    tip = [alt.Tooltip("run:N"), alt.Tooltip("rank:Q"), alt.Tooltip("sample_id:N", title="sample"),
-           alt.Tooltip("value:Q", title=rule.field, format=_fmt_field(rule)), alt.Tooltip("config:N")]
+    tip = [_run_tip(), alt.Tooltip("rank:Q", title=tr("rank")), alt.Tooltip("sample_id:N", title=tr("sample")),
+           alt.Tooltip("value:Q", title=_metric_name(rule), format=_fmt_field(rule)),
+           alt.Tooltip("config:N", title=tr("configuration"))]
     opacity = alt.condition(pick, alt.value(0.9), alt.value(0.15))
     others = (alt.Chart(frame[frame["rank"] > 1]).mark_circle(size=90)
               .encode(x=x, y=y, color=run_color(names), opacity=opacity, tooltip=tip).add_params(pick))
@@ -63,7 +76,8 @@ def best_chart(frame: pd.DataFrame, names: list[str], rule: BestRule):
     label = alt.Chart(inc).mark_text(dy=-18, fontWeight="bold", fontSize=13).encode(x=x, y=y, text="label:N")
     return alt.layer(others, star, label).properties(
         width=WIDTH, height=max(110, 70 * len(names)),
-        title=alt.Title("Best configuration of each run (diamond) and its next best", anchor="start", fontSize=14))
+        title=alt.Title(tr("Best configuration of each run (diamond) and its next best"), anchor="start",
+                        fontSize=14))
 
 
 # --- trajectory ------------------------------------------------------------------------------------
@@ -93,11 +107,11 @@ def trajectory_chart(frame: pd.DataFrame, names: list[str], rule: BestRule):
     import altair as alt
 
     brush = alt.selection_interval(name="brush", encodings=["x"])
-    x = alt.X("spent:Q", title="compute spent (sum of budgets so far)")
-    tip = [alt.Tooltip("run:N"), alt.Tooltip("sample_id:N", title="sample"),
-           alt.Tooltip("spent:Q", title="compute spent", format=",.0f"),
-           alt.Tooltip("value:Q", title=rule.field, format=_fmt_field(rule)),
-           alt.Tooltip("best:Q", title="best so far", format=_fmt_field(rule))]
+    x = alt.X("spent:Q", title=tr("compute spent (sum of budgets so far)"))
+    tip = [_run_tip(), alt.Tooltip("sample_id:N", title=tr("sample")),
+           alt.Tooltip("spent:Q", title=tr("compute spent"), format=",.0f"),
+           alt.Tooltip("value:Q", title=_metric_name(rule), format=_fmt_field(rule)),
+           alt.Tooltip("best:Q", title=tr("best so far"), format=_fmt_field(rule))]
     # The best-so-far lines are the story: a few diverged trainings (loss 10 beside 0.1) must not
     # squash them flat, so the y range ends a little past the worst value most dots have.
     y_scale = alt.Scale(zero=False)
@@ -116,14 +130,14 @@ def trajectory_chart(frame: pd.DataFrame, names: list[str], rule: BestRule):
                 pad = 0.05 * (hi2 - lo or 1)
                 y_scale = alt.Scale(zero=False, domain=[lo - pad, hi2 + pad], nice=False)
     dots = (alt.Chart(frame).mark_circle(size=28, opacity=0.35, clip=True)
-            .encode(x=x, y=alt.Y("value:Q", title=f"{rule.field} ({_better(rule)})",
+            .encode(x=x, y=alt.Y("value:Q", title=_axis_title(rule),
                                  scale=y_scale, axis=alt.Axis(format=_fmt_field(rule))),
                     color=run_color(names), tooltip=tip).add_params(brush))
     line = (alt.Chart(frame).mark_line(interpolate="step-after", strokeWidth=3)
             .encode(x=x, y=alt.Y("best:Q"), color=run_color(names, legend=None), detail="run:N"))
     return alt.layer(dots, line).properties(
         width=WIDTH, height=HEIGHT,
-        title=alt.Title("Best so far against compute spent: each run's incumbent over time (drag to list)",
+        title=alt.Title(tr("Best so far against compute spent: each run's incumbent over time (drag to list)"),
                         anchor="start", fontSize=14))
 
 
@@ -147,16 +161,20 @@ def iterations_chart(frame: pd.DataFrame, names: list[str], rule: BestRule):
     import altair as alt
 
     pick = alt.selection_point(name="pick", fields=["run"], bind="legend")
-    enc = dict(x=alt.X("bracket:O", title="Hyperband iteration (bracket)", axis=alt.Axis(labelAngle=0)),
-               y=alt.Y("value:Q", title=f"best {rule.field} of the iteration", scale=alt.Scale(zero=False),
+    best_title = (tr("best accuracy of the iteration") if rule.field == "accuracy"
+                  else tr("best loss of the iteration"))
+    enc = dict(x=alt.X("bracket:O", title=tr("Hyperband iteration (bracket)"), axis=alt.Axis(labelAngle=0)),
+               y=alt.Y("value:Q", title=best_title, scale=alt.Scale(zero=False),
                        axis=alt.Axis(format=_fmt_field(rule))),
                color=run_color(names), opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-               tooltip=[alt.Tooltip("run:N"), alt.Tooltip("bracket:O", title="iteration"),
-                        alt.Tooltip("budget:Q", title="its largest budget"), alt.Tooltip("n:Q", title="evaluations"),
-                        alt.Tooltip("value:Q", title=rule.field, format=_fmt_field(rule))])
+               tooltip=[_run_tip(), alt.Tooltip("bracket:O", title=tr("iteration")),
+                        alt.Tooltip("budget:Q", title=tr("its largest budget")),
+                        alt.Tooltip("n:Q", title=tr("evaluations")),
+                        alt.Tooltip("value:Q", title=_metric_name(rule), format=_fmt_field(rule))])
     lines = alt.Chart(frame).mark_line(point=True, strokeWidth=2).encode(**enc).add_params(pick)
-    return lines.properties(width=WIDTH, height=HEIGHT, title=alt.Title(
-        f"Each iteration's best {rule.field}, per run ({_better(rule)})", anchor="start", fontSize=14))
+    title = (tr("Each iteration's best accuracy, per run (higher is better)") if rule.field == "accuracy"
+             else tr("Each iteration's best loss, per run (lower is better)"))
+    return lines.properties(width=WIDTH, height=HEIGHT, title=alt.Title(title, anchor="start", fontSize=14))
 
 
 # --- per budget ------------------------------------------------------------------------------------
@@ -179,8 +197,9 @@ def budgets_chart(runs: Mapping[str, Run], names: list[str], rule: BestRule):
     stats["offset"] = stats["run"].map({n: i + 0.5 for i, n in enumerate(names)})
     import altair as alt
 
-    chart = strip_box(None, stats, x="budget_label", x_order=order, x_title="budget", metric=metric,
+    chart = strip_box(None, stats, x="budget_label", x_order=order, x_title=tr("budget"), metric=metric,
                       color=run_color(names), width=WIDTH, height=HEIGHT,
-                      tooltip_extra=(alt.Tooltip("run:N"),))
-    return chart.properties(title=alt.Title(f"{rule.field.capitalize()} per budget, runs side by side",
-                                            anchor="start", fontSize=14)), stats
+                      tooltip_extra=(_run_tip(),))
+    title = (tr("Accuracy per budget, runs side by side") if rule.field == "accuracy"
+             else tr("Loss per budget, runs side by side"))
+    return chart.properties(title=alt.Title(title, anchor="start", fontSize=14)), stats

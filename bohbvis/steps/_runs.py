@@ -23,8 +23,12 @@ def run_scale(names) -> dict:
     return {"domain": names, "range": list(RUN_COLORS[: len(names)])}
 
 
-def run_color(names, legend=True, title: str = "run"):
+def run_color(names, legend=True, title: str | None = None):
     import altair as alt
+
+    from ..i18n import tr
+
+    title = tr("run") if title is None else title
 
     leg = alt.Legend(orient="top", title=title) if legend is True else legend
     return alt.Color("run:N", scale=alt.Scale(**run_scale(names)), legend=leg)

@@ -34,6 +34,7 @@ from ._base import Chart, Column, Html, Link, Slide, Table, UserText
 from ._spec import vega_lite
 from ._html import esc
 from ._runs import RUN_COLORS, need_runs
+from ..i18n import tr
 
 KIND = "compare"
 DESCRIPTION = "Compare the deck's runs: what changed (space, budgets, best, cost), whether the advice was followed, and the runs side by side."
@@ -56,36 +57,53 @@ def _value(rule, v) -> str:
     return fmt.pct(v) if rule.field == "accuracy" else fmt.num(v)
 
 
+def _metric_name(rule) -> str:
+    return tr("accuracy") if rule.field == "accuracy" else tr("loss")
+
+
 def _swatch(i: int, name: str) -> str:
     color = RUN_COLORS[i % len(RUN_COLORS)]
     return f'<span style="color:{color};font-weight:700">■ {esc(name)}</span>'
+
+
+def _ladder(budgets, eta) -> str:
+    ladder = "–".join(fmt.budget(x) for x in budgets)
+    return tr("{ladder} (eta {eta})", ladder=ladder, eta=fmt.budget(eta)) if eta else ladder
+
+
+def _change_word(change: str) -> str:
+    """How a hyperparameter's range changed (analysis/compare.py's words), in the deck's language."""
+    words = {"same": tr("same"), "narrowed": tr("narrowed"), "widened": tr("widened"), "shifted": tr("shifted"),
+             "choices": tr("choices changed"), "added": tr("added"), "removed": tr("removed"),
+             "changed": tr("changed")}
+    return words.get(change, change)
 
 
 def _changes_html(c: Comparison, names: list[str]) -> str:
     a, b, rule = c.first, c.second, c.rule
     i, j = names.index(a.name), names.index(b.name)
 
-    def ladder(f):
-        return "–".join(fmt.budget(x) for x in f.budgets) + (f" (eta {fmt.budget(f.eta)})" if f.eta else "")
-
     def mark(ok):
         return "" if ok is None else ("✓" if ok else "✗")
 
     rows = []
     for h in c.hyperparameters:
-        rows.append((h.name, h.before or "–", h.after or "–", h.change, h.advised or "–", mark(h.followed)))
+        rows.append((h.name, h.before or "–", h.after or "–", _change_word(h.change), h.advised or "–",
+                     mark(h.followed)))
     ba = c.advice.budget
-    advised_ladder = ("–".join(fmt.budget(x) for x in ba.new_budgets) + f" (eta {fmt.budget(ba.new_eta)})"
-                      if ba.new_budgets else "–")
-    rows.append(("budgets", ladder(a), ladder(b), "changed" if c.budgets_changed else "same", advised_ladder,
-                 mark(c.budgets_followed)))
+    advised_ladder = _ladder(ba.new_budgets, ba.new_eta) if ba.new_budgets else "–"
+    rows.append((tr("budgets"), _ladder(a.budgets, a.eta), _ladder(b.budgets, b.eta),
+                 tr("changed") if c.budgets_changed else tr("same"), advised_ladder, mark(c.budgets_followed)))
     better = c.improvement
-    rows.append((f"best {rule.field}", _value(rule, a.best_value), _value(rule, b.best_value),
-                 "–" if better is None else ("better" if better > 0 else "worse" if better < 0 else "same"), "", ""))
-    rows.append(("compute spent", fmt.integer(a.spent), fmt.integer(b.spent),
-                 "–" if c.cost_ratio is None else f"{fmt.pct(c.cost_ratio, 0)} of it", "", ""))
-    rows.append(("evaluations", fmt.integer(a.n_evaluations), fmt.integer(b.n_evaluations), "", "", ""))
-    head = ("", _swatch(i, a.name), _swatch(j, b.name), "change", f"advised after {esc(a.name)}", "followed")
+    rows.append((tr("best accuracy") if rule.field == "accuracy" else tr("best loss"),
+                 _value(rule, a.best_value), _value(rule, b.best_value),
+                 "–" if better is None else (tr("better") if better > 0 else tr("worse") if better < 0 else tr("same")),
+                 "", ""))
+    rows.append((tr("compute spent"), fmt.integer(a.spent), fmt.integer(b.spent),
+                 "–" if c.cost_ratio is None else tr("{share} of it", share=fmt.pct(c.cost_ratio, 0)), "", ""))
+    rows.append((tr("evaluations"), fmt.integer(a.n_evaluations), fmt.integer(b.n_evaluations), "", "", ""))
+    head = ("", _swatch(i, a.name), _swatch(j, b.name), esc(tr("change")),
+            esc(tr("advised after {run}", run=a.name)), esc(tr("followed")))
     th = "".join(f'<th style="text-align:left;padding:0.1rem 0.6rem">{h}</th>' for h in head)
     body = "".join("<tr>" + "".join(f'<td style="padding:0.1rem 0.6rem">{esc(str(x))}</td>' for x in r) + "</tr>"
                    for r in rows)
@@ -93,23 +111,49 @@ def _changes_html(c: Comparison, names: list[str]) -> str:
             f"<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
 
 
-def verdict(c: Comparison) -> str:
-    rule, a, b = c.rule, c.first, c.second
+def _followed_sentence(c: Comparison) -> str:
+    a, b = c.first, c.second
     if c.advice.too_few:
-        followed = f"The advice after {a.name} had too few evaluations to change the space."
-    elif c.advice_followed:
-        followed = f"{b.name} followed the advice computed after {a.name} (every range and the budgets)."
-    else:
-        followed = (f"{b.name} followed the advice after {a.name} for {c.n_followed} of {c.n_advised} "
-                    f"hyperparameters{' and the budgets' if c.budgets_followed else ', not the budgets'}.")
+        return tr("The advice after {first} had too few evaluations to change the space.", first=a.name)
+    if c.advice_followed:
+        return tr("{second} followed the advice computed after {first} (every range and the budgets).",
+                  second=b.name, first=a.name)
+    params = dict(second=b.name, first=a.name, n=c.n_followed, m=c.n_advised)
+    if c.budgets_followed:
+        return tr("{second} followed the advice after {first} for {n} of {m} hyperparameters and the budgets.",
+                  **params)
+    return tr("{second} followed the advice after {first} for {n} of {m} hyperparameters, not the budgets.",
+              **params)
+
+
+def _result_sentence(c: Comparison) -> str:
+    rule, a, b = c.rule, c.first, c.second
     if c.improvement is None:
-        result = "One of the runs has no best configuration to compare."
-    else:
-        how = "better" if c.improvement > 0 else "worse" if c.improvement < 0 else "no different"
-        result = (f"Its best {rule.field} is {_value(rule, b.best_value)} against {_value(rule, a.best_value)}: {how}"
-                  + (f" by {_value(rule, abs(c.improvement))}" if c.improvement else "")
-                  + (f", for {fmt.pct(c.cost_ratio, 0)} of the compute." if c.cost_ratio is not None else "."))
-    return f"{followed} {result}"
+        return tr("One of the runs has no best configuration to compare.")
+    params = dict(metric=_metric_name(rule),
+                  second=_value(rule, b.best_value), first=_value(rule, a.best_value),
+                  diff=_value(rule, abs(c.improvement)))
+    cost = c.cost_ratio
+    if cost is not None:
+        params["cost"] = fmt.pct(cost, 0)
+    if c.improvement > 0:
+        if cost is not None:
+            return tr("Its best {metric} is {second} against {first}: better by {diff}, for {cost} of the compute.",
+                      **params)
+        return tr("Its best {metric} is {second} against {first}: better by {diff}.", **params)
+    if c.improvement < 0:
+        if cost is not None:
+            return tr("Its best {metric} is {second} against {first}: worse by {diff}, for {cost} of the compute.",
+                      **params)
+        return tr("Its best {metric} is {second} against {first}: worse by {diff}.", **params)
+    if cost is not None:
+        return tr("Its best {metric} is {second} against {first}: no different, for {cost} of the compute.",
+                  **params)
+    return tr("Its best {metric} is {second} against {first}: no different.", **params)
+
+
+def verdict(c: Comparison) -> str:
+    return f"{_followed_sentence(c)} {_result_sentence(c)}"
 
 
 def numbers(comparisons: list[Comparison], names: list[str]) -> dict:
@@ -133,40 +177,41 @@ def build_runs(runs: Mapping[str, Run], options: StepOptions) -> Slide:
     if show == "changes":
         blocks += [Html(f"<p><strong>{esc(v)}</strong></p>") for v in (verdict(c) for c in comparisons[:1])]
         blocks += [Html(_changes_html(c, names)) for c in comparisons]
-        title = title or f"What changed from {names[0]} to {names[-1]}"
+        title = title or tr("What changed from {first} to {last}", first=names[0], last=names[-1])
     elif show == "best":
         frame = views.best_frame(runs, rule, options.get("k", 5))
         spec = vega_lite(views.best_chart(frame, names, rule))
         blocks.append(Chart(id=f"s{idx}-compare-best", spec=spec, links=(Link("pick", key="uid"),),
-                            caption=f"{rule.describe()} Click a run in the legend to list its top configurations.",
-                            state="Showing every run's top configurations."))
+                            caption=" ".join((rule.describe(), tr("Click a run in the legend to list its top configurations."))),
+                            state=tr("Showing every run's top configurations.")))
         blocks.append(Table(id=f"s{idx}-compare-best-table", key="uid", follows=(f"s{idx}-compare-best",),
-                            columns=(Column("run", "run"), Column("rank", "#", "int"), Column("sample_id", "sample"),
-                                     Column("value", rule.field, "pct" if rule.field == "accuracy" else "num"),
-                                     Column("config", "configuration")),
+                            columns=(Column("run", tr("run")), Column("rank", "#", "int"), Column("sample_id", tr("sample")),
+                                     Column("value", _metric_name(rule), "pct" if rule.field == "accuracy" else "num"),
+                                     Column("config", tr("configuration"))),
                             rows=tuple(frame.to_dict("records")), sort="value" if not rule.higher_is_better else "-value",
                             static_rows=2 * len(names), filterable=False))
-        title = title or f"Best {rule.field} per run"
+        title = title or (tr("Best accuracy per run") if rule.field == "accuracy" else tr("Best loss per run"))
     elif show == "trajectory":
         frame = views.trajectory_frame(runs, rule)
         spec = vega_lite(views.trajectory_chart(frame, names, rule))
         blocks.append(Chart(id=f"s{idx}-compare-trajectory", spec=spec, links=(Link("brush", key="uid"),),
-                            caption="Each dot: an evaluation at its run's largest budget; line: the best so far. "
-                                    "Drag across the chart to list those evaluations.",
-                            state="Static: every run's trajectory; the table lists its first rows."))
+                            caption=tr("Each dot: an evaluation at its run's largest budget; line: the best so far. "
+                                       "Drag across the chart to list those evaluations."),
+                            state=tr("Static: every run's trajectory; the table lists its first rows.")))
         blocks.append(Table(id=f"s{idx}-compare-trajectory-table", key="uid", follows=(f"s{idx}-compare-trajectory",),
-                            columns=(Column("run", "run"), Column("sample_id", "sample"),
-                                     Column("spent", "compute spent", "int"),
-                                     Column("value", rule.field, "pct" if rule.field == "accuracy" else "num"),
-                                     Column("best", "best so far", "pct" if rule.field == "accuracy" else "num")),
+                            columns=(Column("run", tr("run")), Column("sample_id", tr("sample")),
+                                     Column("spent", tr("compute spent"), "int"),
+                                     Column("value", _metric_name(rule), "pct" if rule.field == "accuracy" else "num"),
+                                     Column("best", tr("best so far"), "pct" if rule.field == "accuracy" else "num")),
                             rows=tuple(frame.to_dict("records")), sort="spent", static_rows=6))
-        title = title or "Best so far against compute, per run"
+        title = title or tr("Best so far against compute, per run")
     elif show == "iterations":
         frame = views.iterations_frame(runs, rule)
         spec = vega_lite(views.iterations_chart(frame, names, rule))
         blocks.append(Chart(id=f"s{idx}-compare-iterations", spec=spec,
-                            caption="Click a run in the legend to pick it out.", state="Showing every run."))
-        title = title or f"Each iteration's best {rule.field}, per run"
+                            caption=tr("Click a run in the legend to pick it out."), state=tr("Showing every run.")))
+        title = title or (tr("Each iteration's best accuracy, per run") if rule.field == "accuracy"
+                          else tr("Each iteration's best loss, per run"))
     else:
         metric = options.get("metric", "auto")
         if metric == "auto":
@@ -177,8 +222,9 @@ def build_runs(runs: Mapping[str, Run], options: StepOptions) -> Slide:
         rule = ACCURACY_RULE if metric == "accuracy" else LOSS_RULE
         chart, stats = views.budgets_chart(runs, names, rule)
         blocks.append(Chart(id=f"s{idx}-compare-budgets", spec=vega_lite(chart),
-                            caption="Boxes: quartiles and median of each run's evaluations on each budget; "
-                                    "whiskers: within 1.5 box-heights."))
-        title = title or f"{rule.field.capitalize()} per budget, per run"
+                            caption=tr("Boxes: quartiles and median of each run's evaluations on each budget; "
+                                       "whiskers: within 1.5 box-heights.")))
+        title = title or (tr("Accuracy per budget, per run") if rule.field == "accuracy"
+                          else tr("Loss per budget, per run"))
     notes = verdict(comparisons[0])
     return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})

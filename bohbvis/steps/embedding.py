@@ -33,6 +33,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr, trn
 from ..model import format as fmt
 from ..options import Bool, Choice
 from ._base import Chart, Column, Link, Slide, Table, UserText
@@ -91,7 +92,7 @@ def features(configs: pd.DataFrame, space) -> tuple[np.ndarray, list[str], list[
             # Numbers as the correlations view reads them: bool 0/1, ordinal its position, and a
             # log-scaled hyperparameter on its log10 (its spread is in orders of magnitude).
             v = numeric_values(raw, hp, "pearson").to_numpy(dtype=float)
-            label = f"{hp.name} (log)" if on_log(raw, hp) else hp.name
+            label = tr("{value} (log)", value=hp.name) if on_log(raw, hp) else hp.name
             active = ~np.isnan(v)
             if not active.any():  # no value could be read as a number: nothing to place by
                 continue
@@ -102,8 +103,8 @@ def features(configs: pd.DataFrame, space) -> tuple[np.ndarray, list[str], list[
             names.append(label)
         if not active.all():
             cols.append(active.astype(float))
-            names.append(f"{hp.name} is set")
-            notes.append(f"{hp.name} (set in {int(active.sum())} of {len(active)})")
+            names.append(tr("{name} is set", name=hp.name))
+            notes.append(tr("{name} (set in {n} of {total})", name=hp.name, n=int(active.sum()), total=len(active)))
     if not cols:
         return np.zeros((len(configs), 0)), [], notes
     return np.column_stack(cols), names, notes
@@ -188,15 +189,21 @@ def build(run, options) -> Slide:
     used = method
     if method == "tsne" and n_configs < 5 or method == "mds" and n_configs < 3:
         used = "pca"
-        notes.append(f"Only {n_configs} configurations: {METHOD_NAMES[method]} needs more, so this map is PCA.")
+        notes.append(trn("Only {n} configuration: {method} needs more, so this map is PCA.",
+                         "Only {n} configurations: {method} needs more, so this map is PCA.", n_configs,
+                         method=METHOD_NAMES[method]))
     fitted = configs
     if used != "pca" and n_configs > MAX_SLOW:
         # The best are always kept, but at most half the sample: the rest is an even draw.
         kept = configs.loc[configs["top"], "sample_id"].head(MAX_SLOW // 2)
         fitted = sample_points(configs.sort_index(), MAX_SLOW, keep=kept).frame
-        best = f"the top {k}" if len(kept) == k else f"the best {len(kept):,} of the top {k:,}"
-        notes.append(f"{METHOD_NAMES[used]} ran on a random sample of {MAX_SLOW:,} of the {n_configs:,} "
-                     f"configurations (fixed seed {SAMPLE_SEED}; {best} always kept).")
+        params = dict(method=METHOD_NAMES[used], size=MAX_SLOW, n=n_configs, seed=str(SAMPLE_SEED), k=k)
+        if len(kept) == k:
+            notes.append(tr("{method} ran on a random sample of {size} of the {n} configurations (fixed seed {seed}; "
+                            "the top {k} always kept).", **params))
+        else:
+            notes.append(tr("{method} ran on a random sample of {size} of the {n} configurations (fixed seed {seed}; "
+                            "the best {kept} of the top {k} always kept).", kept=len(kept), **params))
     X, names, conditional = features(fitted, run.space)
     Y, info = project(X, used)
     Y = np.asarray(Y, dtype=np.float64)  # t-SNE returns float32: rounded, it would print 17 digits
@@ -204,7 +211,7 @@ def build(run, options) -> Slide:
     spread = top_spread(Y, fitted["top"].to_numpy())
     # (at most half the drawn points are "always kept" top ones, so the sample stays ≤ MAX_POINTS)
     drawn = sample_points(fitted, MAX_POINTS, keep=fitted.loc[fitted["top"], "sample_id"].head(MAX_POINTS // 2),
-                          what="configurations")
+                          what=tr("configurations"))  # i18n: a plural noun inside the sample note
     if drawn.note:
         notes.append(drawn.note)
     pts = drawn.frame
@@ -212,45 +219,63 @@ def build(run, options) -> Slide:
     chart_id = f"s{idx}-embedding"
     load = loadings(info, names)
 
-    columns = (Column("config_id", "configuration"), Column("sample_id", "sample"), Column("budget", "budget", "budget"),
-               Column("sample_type", "sample type (first run)"), Column(metric.field, metric.field, metric.format),
+    columns = (Column("config_id", tr("configuration")), Column("sample_id", tr("sample")),
+               Column("budget", tr("budget"), "budget"), Column("sample_type", tr("sample type (first run)")),
+               Column(metric.field, metric.name, metric.format),
                *(Column(hp.column, hp.name, hp_format(run, hp.column)) for hp in run.space))
     rows = table_rows(pts.assign(sample_type=pts["origin"]), columns, extra=("x", "y"))
     table = Table(id=f"{chart_id}-table", columns=columns, rows=rows, follows=(chart_id,), sort=metric.sort,
                   caption=drawn.note, static_rows=6, collapsed=True,
-                  empty_text="Drag a box on the map to list those configurations here.")
+                  empty_text=tr("Drag a box on the map to list those configurations here."))
     numbers = {
         "method": used, "n_configs": n_configs, "n_shown": int(len(pts)), "n_features": len(names),
         "point": rule, "variance": info["variance"], "loadings": load, "top_k": k,
         "top_spread": None if spread is None else round(spread, 4),
     }
-    rule_text = ("its evaluation at the largest budget it reached" if rule == "largest_budget"
-                 else f"its best evaluation (by {metric.field})")
     # The caption says what a dot is and where the best sit; what the axes are made of goes to
     # the notes (a paragraph of loadings under a chart is more than a slide should carry).
     axes, where = _summary(numbers, used, load)
-    caption = " ".join(s for s in (
-        f"One dot per configuration ({n_configs:,}"
-        + (f" of {run.n_configs:,}; {run.n_configs - n_configs:,} never returned a result" if run.n_configs > n_configs else "")
-        + f"): {rule_text}; diamonds: the best {k} by the deck's ranking.",
-        where, *notes, crashed_note(run)) if s)
+    caption = " ".join(s for s in (_dots_sentence(run, n_configs, k, rule, metric), where, *notes, crashed_note(run))
+                       if s)
     vals = configs[metric.field].dropna()
-    description = (f"Map ({METHOD_NAMES[used]}) of {n_configs:,} configurations, colored by {_color_title(color_by, metric)}"
-                   + (f" from {metric.fmt(vals.min())} to {metric.fmt(vals.max())}" if len(vals) and color_by in ("metric", "accuracy", "loss") else "")
-                   + f"; the best {k} are diamonds. {where}").strip()
+    params = dict(method=METHOD_NAMES[used], n=n_configs, color=_color_title(color_by, metric), k=k)
+    if len(vals) and color_by in ("metric", "accuracy", "loss"):
+        description = tr("Map ({method}) of {n} configurations, colored by {color} from {low} to {high}; the best {k} "
+                         "are diamonds.", low=metric.fmt(vals.min()), high=metric.fmt(vals.max()), **params)
+    else:
+        description = tr("Map ({method}) of {n} configurations, colored by {color}; the best {k} are diamonds.",
+                         **params)
+    description = f"{description} {where}".strip()
     chart = Chart(id=chart_id, spec=vega_lite(_chart(pts, metric, color_by, used, info)), description=description,
                   links=(Link(param=PARAM, key="config_id", carry=True),), caption=caption,
-                  state=f"No brush drawn; colored by {_color_title(color_by, metric)}.")
-    title = options.title or f"The configurations on a map ({METHOD_NAMES[used]}): where are the best?"
+                  state=tr("No brush drawn; colored by {color}.", color=_color_title(color_by, metric)))
+    title = options.title or tr("The configurations on a map ({method}): where are the best?",
+                                method=METHOD_NAMES[used])
     blocks = (UserText(), chart, table) if options.get("table", True) else (UserText(), chart)
     return Slide(kind=KIND, title=title, blocks=blocks,
                  notes=axes + " " + _notes(used, conditional, len(names)), numbers={KIND: numbers})
 
 
+def _dots_sentence(run, n_configs: int, k: int, rule: str, metric: Metric) -> str:
+    """The caption's first sentence: what a dot is (how many, which evaluation) and the diamonds."""
+    params = dict(n=n_configs, total=run.n_configs, missing=run.n_configs - n_configs, k=k, metric=metric.name)
+    if run.n_configs > n_configs:
+        if rule == "largest_budget":
+            return tr("One dot per configuration ({n} of {total}; {missing} never returned a result): its evaluation "
+                      "at the largest budget it reached; diamonds: the best {k} by the deck's ranking.", **params)
+        return tr("One dot per configuration ({n} of {total}; {missing} never returned a result): its best evaluation "
+                  "(by {metric}); diamonds: the best {k} by the deck's ranking.", **params)
+    if rule == "largest_budget":
+        return tr("One dot per configuration ({n}): its evaluation at the largest budget it reached; diamonds: the "
+                  "best {k} by the deck's ranking.", **params)
+    return tr("One dot per configuration ({n}): its best evaluation (by {metric}); diamonds: the best {k} by the "
+              "deck's ranking.", **params)
+
+
 def _color_title(color_by: str, metric: Metric) -> str:
     if color_by in ("metric", "accuracy", "loss"):
         return metric.label
-    return {"bracket": "bracket", "sample_type": "sample type (first run)"}[color_by]
+    return tr("bracket") if color_by == "bracket" else tr("sample type (first run)")
 
 
 def _chart(pts: pd.DataFrame, metric: Metric, color_by: str, method: str, info: dict):
@@ -264,19 +289,19 @@ def _chart(pts: pd.DataFrame, metric: Metric, color_by: str, method: str, info: 
     data = pd.concat([data[~data["top"]], data[data["top"]]])
     if method == "pca":
         var = info["variance"] + [0.0] * (2 - len(info["variance"]))
-        titles = [f"PC{i + 1} ({fmt.pct(v, 0)} of the variance)" for i, v in enumerate(var)]
+        titles = [tr("PC{i} ({share} of the variance)", i=str(i + 1), share=fmt.pct(v, 0)) for i, v in enumerate(var)]
         axes = [alt.Axis(), alt.Axis()]
     else:
-        titles = [f"{METHOD_NAMES[method]} 1 (no units)", f"{METHOD_NAMES[method]} 2 (no units)"]
+        titles = [tr("{method} {i} (no units)", method=METHOD_NAMES[method], i=str(i)) for i in (1, 2)]
         axes = [alt.Axis(labels=False, ticks=False), alt.Axis(labels=False, ticks=False)]
     if color_by in ("metric", "accuracy", "loss"):
         color = alt.Color(f"{metric.field}:Q", title=_color_title(color_by, metric),
                           scale=alt.Scale(reverse=not metric.higher_is_better),
                           legend=alt.Legend(format=metric.d3_format, gradientLength=80))
     elif color_by == "bracket":
-        color = alt.Color("bracket:O", title="bracket", legend=alt.Legend(columns=2))
+        color = alt.Color("bracket:O", title=tr("bracket"), legend=alt.Legend(columns=2))
     else:
-        color = sample_type_color(title="sample type (first run)")
+        color = sample_type_color(title=tr("sample type (first run)"))
     brush = alt.selection_interval(name=PARAM, encodings=["x", "y"])
     return alt.Chart(data).mark_point(filled=True).encode(
         x=alt.X("x:Q", title=titles[0], axis=axes[0], scale=alt.Scale(zero=False)),
@@ -287,11 +312,11 @@ def _chart(pts: pd.DataFrame, metric: Metric, color_by: str, method: str, info: 
         shape=alt.Shape("top:N", scale=alt.Scale(domain=[True, False], range=["diamond", "circle"]), legend=None),
         size=alt.condition("datum.top", alt.value(120), alt.value(45)),
         opacity=alt.condition(brush, alt.value(0.85), alt.value(0.15)),
-        tooltip=[alt.Tooltip("config_id:N", title="configuration"), alt.Tooltip("sample_id:N", title="sample"),
-                 alt.Tooltip("budget_label:N", title="budget"),
-                 alt.Tooltip(f"{metric.field}:Q", title=metric.field, format=metric.d3_format),
-                 alt.Tooltip("sample_type:N", title="sample type (first run)"),
-                 alt.Tooltip("bracket:O", title="bracket")],
+        tooltip=[alt.Tooltip("config_id:N", title=tr("configuration")), alt.Tooltip("sample_id:N", title=tr("sample")),
+                 alt.Tooltip("budget_label:N", title=tr("budget")),
+                 alt.Tooltip(f"{metric.field}:Q", title=metric.name, format=metric.d3_format),
+                 alt.Tooltip("sample_type:N", title=tr("sample type (first run)")),
+                 alt.Tooltip("bracket:O", title=tr("bracket"))],
     ).add_params(brush).properties(width=WIDTH, height=HEIGHT)
 
 
@@ -306,33 +331,45 @@ def md_text(text: str) -> str:
 def _summary(n: dict, method: str, load: list) -> tuple[str, str]:
     """(what the axes mean, where the best configurations sit): inline Markdown, names escaped."""
     if method == "pca":
-        parts = [f"PC{i + 1} ({fmt.pct(n['variance'][i], 0)} of the spread) follows "
-                 + ", ".join(f"{md_text(c['feature'])} {signed(c['weight'])}" for c in comp) for i, comp in enumerate(load)]
-        text = ("Axes: " + "; ".join(parts) + "." if parts else "No hyperparameter varies: nothing to spread.")
+        # i18n: {features} is a list such as "lr +0.52, dropout −0.31" (names and weights).
+        parts = [tr("PC{i} ({share} of the spread) follows {features}", i=str(i + 1),
+                    share=fmt.pct(n["variance"][i], 0),
+                    features=tr(", ").join(f"{md_text(c['feature'])} {signed(c['weight'])}" for c in comp))
+                 for i, comp in enumerate(load)]
+        text = (tr("Axes: {parts}.", parts=tr("; ").join(parts)) if parts
+                else tr("No hyperparameter varies: nothing to spread."))
         if len(load) == 1:
-            text += " With a single feature the map is a line."
+            text += " " + tr("With a single feature the map is a line.")
     else:
-        text = f"{METHOD_NAMES[method]}: **distances, not axes, carry meaning** (no units)."
+        text = tr("{method}: **distances, not axes, carry meaning** (no units).", method=METHOD_NAMES[method])
     where = ""
     if n["top_spread"] is not None:
         s = n["top_spread"]
-        place = ("close together: the good region is compact" if s < 0.75 else
-                 "spread like the rest: good configurations are found in several places" if s <= 1.1 else
-                 "further apart than average: good results come from different regions")
-        where = f"The best sit {place} (mean distance {fmt.num(s, 2)}× that of all dots)."
+        ratio = fmt.num(s, 2)
+        if s < 0.75:
+            where = tr("The best sit close together: the good region is compact (mean distance {ratio}× that of all "
+                       "dots).", ratio=ratio)
+        elif s <= 1.1:
+            where = tr("The best sit spread like the rest: good configurations are found in several places (mean "
+                       "distance {ratio}× that of all dots).", ratio=ratio)
+        else:
+            where = tr("The best sit further apart than average: good results come from different regions (mean "
+                       "distance {ratio}× that of all dots).", ratio=ratio)
     return text, where
 
 
 def _notes(method: str, conditional: list[str], n_features: int) -> str:
     if method == "pca":
-        text = ("PCA turns the standardized hyperparameters into the two directions along which the "
-                "configurations differ most; a feature's weight says how much it moves a dot along that axis.")
+        parts = [tr("PCA turns the standardized hyperparameters into the two directions along which the "
+                    "configurations differ most; a feature's weight says how much it moves a dot along that axis.")]
     else:
-        text = (f"{METHOD_NAMES[method]} places configurations with similar hyperparameters near each other; "
-                "the axes themselves mean nothing, only who is near whom.")
-    text += (f" Each dot is one configuration, described by {n_features} features: numbers standardized, "
-             "log-scaled ones on their log, categories one-hot. Brush a region to list its configurations.")
+        parts = [tr("{method} places configurations with similar hyperparameters near each other; the axes "
+                    "themselves mean nothing, only who is near whom.", method=METHOD_NAMES[method])]
+    parts.append(trn("Each dot is one configuration, described by {n} feature: numbers standardized, log-scaled "
+                     "ones on their log, categories one-hot. Brush a region to list its configurations.",
+                     "Each dot is one configuration, described by {n} features: numbers standardized, log-scaled "
+                     "ones on their log, categories one-hot. Brush a region to list its configurations.", n_features))
     if conditional:
-        text += (" Set only in some configurations: " + ", ".join(conditional)
-                 + "; absent values count as the average, with a separate is-set feature.")
-    return text
+        parts.append(tr("Set only in some configurations: {names}; absent values count as the average, with a "
+                        "separate is-set feature.", names=tr(", ").join(conditional)))
+    return " ".join(parts)

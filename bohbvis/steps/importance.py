@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.importance import MAX_FIT, MIN_ROWS, N_TREES, SEEDS, budget_importance, marginal_curve
+from ..i18n import tr
 from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
@@ -43,9 +44,22 @@ OPTIONS = {
 }
 
 DOTS_WIDTH, CURVE_WIDTH, HEIGHT = 520, 340, 300
-SURROGATE = (f"a scikit-learn random forest ({N_TREES} trees, max depth 64, min 1 sample per leaf) per budget and "
-             f"seed ({len(SEEDS)} seeds), from the hyperparameters (log10 where the space is log; choices one-hot) "
-             "to the {metric}")
+
+
+def surrogate_text(metric_name: str) -> str:
+    """What the surrogate is, for the caption and `importance.surrogate`."""
+    return tr("a scikit-learn random forest ({trees} trees, max depth 64, min 1 sample per leaf) per budget and seed "
+              "({seeds} seeds), from the hyperparameters (log10 where the space is log; choices one-hot) to the "
+              "{metric}", trees=N_TREES, seeds=len(SEEDS), metric=metric_name)
+
+
+def _reason(why: str) -> str:
+    """Why analysis/importance.py left a hyperparameter out, in the deck's language."""
+    if why == "absent in some evaluations (conditional)":
+        return tr("absent in some evaluations (conditional)")
+    if why == "one value only":
+        return tr("one value only")
+    return why
 
 
 def build(run: Run, options: StepOptions) -> Slide:
@@ -60,12 +74,12 @@ def build(run: Run, options: StepOptions) -> Slide:
     if options.get("budgets", "all") == "largest":
         enough = enough[-1:]
     results = [r for r in (budget_importance(run, f, b) for b in enough) if r is not None]
-    surrogate = SURROGATE.format(metric=f)
+    surrogate = surrogate_text(metric.name)
     chart_id = f"s{options.index}-importance"
     if not results:
-        text = (f"No budget has {MIN_ROWS} or more evaluations with a {f} and a varying hyperparameter, "
-                "too few to fit a surrogate on.")
-        return Slide(kind=KIND, title=options.title or "Too few evaluations for an importance analysis",
+        text = tr("No budget has {min} or more evaluations with a {metric} and a varying hyperparameter, too few "
+                  "to fit a surrogate on.", min=MIN_ROWS, metric=metric.name)
+        return Slide(kind=KIND, title=options.title or tr("Too few evaluations for an importance analysis"),
                      blocks=(UserText(),), notes=text,
                      numbers={KIND: {"metric": f, "reference_budget": None, "n_fit": 0, "top": None,
                                      "top_share": None, "top_sd": None, "second": None, "second_share": None,
@@ -94,14 +108,14 @@ def build(run: Run, options: StepOptions) -> Slide:
     budget_order = [fmt.budget(r.budget) for r in results]
     y = alt.Y("hp:N", title=None, sort=top + sorted(set(rows["hp"]) - set(top)),
               axis=alt.Axis(labelFontSize=13, labelLimit=160))
-    color = alt.Color("budget:O", title="budget", sort=budget_order, scale=alt.Scale(scheme="viridis"),
+    color = alt.Color("budget:O", title=tr("budget"), sort=budget_order, scale=alt.Scale(scheme="viridis"),
                       legend=alt.Legend(orient="right"))
     offset = alt.YOffset("budget:O", sort=budget_order)
-    x = alt.X("mean:Q", title=f"fANOVA importance (mean ± sd over {len(SEEDS)} seeds)",
+    x = alt.X("mean:Q", title=tr("fANOVA importance (mean ± sd over {n} seeds)", n=len(SEEDS)),
               axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, float(max(rows["hi"].max(), 0.05))], nice=True))
-    tips = [alt.Tooltip("hp:N", title="hyperparameter"), alt.Tooltip("budget:O", title="budget"),
-            alt.Tooltip("mean:Q", title="importance", format=".1%"), alt.Tooltip("sd:Q", title="sd over seeds",
-                                                                                format=".1%")]
+    tips = [alt.Tooltip("hp:N", title=tr("hyperparameter")), alt.Tooltip("budget:O", title=tr("budget")),
+            alt.Tooltip("mean:Q", title=tr("importance"), format=".1%"),
+            alt.Tooltip("sd:Q", title=tr("sd over seeds"), format=".1%")]
     whisk = alt.Chart(rows).mark_rule(strokeWidth=2).encode(y=y, yOffset=offset, x=x, x2="hi:Q", color=color)
     whisk_lo = alt.Chart(rows).mark_rule(strokeWidth=2).encode(y=y, yOffset=offset, x=alt.X("lo:Q"), x2="mean:Q",
                                                                color=color)
@@ -111,26 +125,37 @@ def build(run: Run, options: StepOptions) -> Slide:
     right = alt.vconcat(*curves, spacing=18) if len(curves) > 1 else curves[0]
     spec = vega_lite(alt.hconcat(left, right, spacing=40).resolve_scale(color="independent"))
 
-    left_out = sorted({f"{k}: {v}" for r in results for k, v in r.left_out.items()})
+    left_out = sorted({tr("{name}: {reason}", name=k, reason=_reason(v)) for r in results for k, v in r.left_out.items()})
+    fits = tr(", ").join(tr("{n} at budget {budget}", n=r.n_fit, budget=fmt.budget(r.budget)) for r in results)
     caption = " ".join(s for s in (
-        f"At budget {fmt.budget(ref.budget)}, {top[0]} explains {fmt.pct(n['top_share'], 0)} of the variance of the "
-        f"{f} alone (± {fmt.pct(n['top_sd'], 0)} over seeds)"
-        + (f", {top[1]} {fmt.pct(n['second_share'], 0)}" if n["second"] else "")
-        + f"; interactions {fmt.pct(n['interactions'], 0)}.",
-        f"Surrogate: {surrogate}; fitted on each budget's evaluations"
-        + (f" (at most {MAX_FIT:,}, a fixed-seed sample beyond)" if any(r.n_fit < r.n for r in results) else "")
-        + f": {', '.join(f'{r.n_fit:,} at budget {fmt.budget(r.budget)}' for r in results)}.",
-        f"Left out: {'; '.join(left_out)}." if left_out else "",
-        f"Budgets with under {MIN_ROWS} evaluations have no surrogate: "
-        f"{', '.join(fmt.budget(b) for b in skipped)}." if skipped else "",
+        _share_sentence(n, ref, metric.name),
+        (tr("Surrogate: {surrogate}; fitted on each budget's evaluations (at most {max}, a fixed-seed sample beyond): "
+            "{fits}.", surrogate=surrogate, max=MAX_FIT, fits=fits) if any(r.n_fit < r.n for r in results)
+         else tr("Surrogate: {surrogate}; fitted on each budget's evaluations: {fits}.", surrogate=surrogate, fits=fits)),
+        tr("Left out: {items}.", items=tr("; ").join(left_out)) if left_out else "",
+        tr("Budgets with under {min} evaluations have no surrogate: {budgets}.", min=MIN_ROWS,
+           budgets=tr(", ").join(fmt.budget(b) for b in skipped)) if skipped else "",
     ) if s)
     chart = Chart(id=chart_id, spec=spec, caption=caption)
-    title = options.title or f"{top[0]} explains {fmt.pct(n['top_share'], 0)} of the {f}'s variance"
-    notes = ("fANOVA splits the surrogate's variance over the space into what each hyperparameter explains on its "
-             "own; the rest comes from interactions. The spread over seeds shows how much the answer depends on "
-             "the random forest. Right: the predicted metric across the top hyperparameters, the others averaged "
-             "out.")
+    title = options.title or tr("{name} explains {share} of the {metric}'s variance", name=top[0],
+                                share=fmt.pct(n["top_share"], 0), metric=metric.name)
+    notes = tr("fANOVA splits the surrogate's variance over the space into what each hyperparameter explains on its "
+               "own; the rest comes from interactions. The spread over seeds shows how much the answer depends on "
+               "the random forest. Right: the predicted metric across the top hyperparameters, the others averaged "
+               "out.")
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart), notes=notes, numbers={KIND: n})
+
+
+def _share_sentence(n: dict, ref, metric_name: str) -> str:
+    """The caption's first sentence: the top hyperparameter's share (and the runner-up's), interactions."""
+    params = dict(budget=fmt.budget(ref.budget), name=n["top"], share=fmt.pct(n["top_share"], 0), metric=metric_name,
+                  sd=fmt.pct(n["top_sd"], 0), interactions=fmt.pct(n["interactions"], 0))
+    if n["second"]:
+        return tr("At budget {budget}, {name} explains {share} of the variance of the {metric} alone (± {sd} over "
+                  "seeds), {second} {second_share}; interactions {interactions}.", second=n["second"],
+                  second_share=fmt.pct(n["second_share"], 0), **params)
+    return tr("At budget {budget}, {name} explains {share} of the variance of the {metric} alone (± {sd} over seeds); "
+              "interactions {interactions}.", **params)
 
 
 def _curve(ref, name: str, metric):
@@ -141,9 +166,9 @@ def _curve(ref, name: str, metric):
     kind = ref.encoded.kinds[k]
     c["lo"], c["hi"] = (c["mean"] - c["std"]).round(6), (c["mean"] + c["std"]).round(6)
     c["mean"] = c["mean"].round(6)
-    y = alt.Y("mean:Q", title="predicted", scale=alt.Scale(zero=False),
+    y = alt.Y("mean:Q", title=tr("predicted"), scale=alt.Scale(zero=False),
               axis=alt.Axis(format=metric.d3_format, tickCount=3))
-    x_title = f"{name} (the others averaged out)"
+    x_title = tr("{name} (the others averaged out)", name=name)
     if kind in ("onehot", "ordinal"):
         x = alt.X("x:N", title=x_title, sort=list(c["x"]), axis=alt.Axis(labelAngle=0, labelLimit=80))
         band = alt.Chart(c).mark_rule(strokeWidth=2, color="#5b8def").encode(x=x, y=alt.Y("lo:Q"), y2="hi:Q")
@@ -166,8 +191,8 @@ def _table(chart_id: str, results, top: list[str]) -> Table:
                 k = r.names.index(name)
                 row[f"b{fmt.budget(r.budget)}"] = float(r.mean[k])
         rows.append(row)
-    cols = (Column("hp", "hyperparameter"),) + tuple(
-        Column(f"b{fmt.budget(r.budget)}", f"budget {fmt.budget(r.budget)}", "pct") for r in results)
+    cols = (Column("hp", tr("hyperparameter")),) + tuple(
+        Column(f"b{fmt.budget(r.budget)}", tr("budget {budget}", budget=fmt.budget(r.budget)), "pct") for r in results)
     return Table(id=f"{chart_id}-table", columns=cols, rows=records(pd.DataFrame(rows), [c.key for c in cols], digits=6),
                  key="hp", static_rows=3, filterable=False,
-                 caption="Importance per budget (share of the variance explained alone), most important first.")
+                 caption=tr("Importance per budget (share of the variance explained alone), most important first."))

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..analysis.learning_curves import multi_budget_configs, rank_agreement, winner_persistence
 from ..analysis.ranking import ranked_configs, rule_for
+from ..i18n import tr, trn
 from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
@@ -49,15 +50,21 @@ PARAM = "lc_brush"
 CURVES_WIDTH, BARS_WIDTH, HEIGHT = 640, 300, 270
 MAX_LINES = 400
 BEST_LINES = 200
-RANK_BANDS = ("top 10 %", "top third", "the rest")
+
+
+def rank_bands() -> tuple[str, str, str]:
+    """The final-rank bands lines are coloured by (data values and legend), in the deck's language."""
+    return tr("top 10 %"), tr("top third"), tr("the rest")
+
 # Dots drawn at most (every dot is also a table row): below the deck-wide MAX_POINTS, because
 # this slide's rows carry every hyperparameter for the table.
 MAX_DOTS = 2000
 
 
 def _rank_band(rank: pd.Series, n: int) -> pd.Series:
-    return pd.Series(np.where(rank <= max(1, np.ceil(n * 0.1)), RANK_BANDS[0],
-                              np.where(rank <= max(1, np.ceil(n / 3)), RANK_BANDS[1], RANK_BANDS[2])),
+    bands = rank_bands()
+    return pd.Series(np.where(rank <= max(1, np.ceil(n * 0.1)), bands[0],
+                              np.where(rank <= max(1, np.ceil(n / 3)), bands[1], bands[2])),
                      index=rank.index)
 
 
@@ -72,8 +79,9 @@ def drawn_configs(ranked: pd.DataFrame, multi: pd.Index) -> tuple[list[str], str
     rest = ids[BEST_LINES:]
     rng = np.random.default_rng(SAMPLE_SEED)
     pick = sorted(rng.choice(len(rest), size=MAX_LINES - BEST_LINES, replace=False))
-    note = (f"Lines: the {BEST_LINES} best of {len(ids):,} multi-budget configurations and a random "
-            f"{MAX_LINES - BEST_LINES} of the rest (fixed seed {SAMPLE_SEED}); the numbers use all of them.")
+    note = tr("Lines: the {best} best of {n} multi-budget configurations and a random {rest} of the rest (fixed "
+              "seed {seed}); the numbers use all of them.", best=BEST_LINES, n=len(ids), rest=MAX_LINES - BEST_LINES,
+              seed=str(SAMPLE_SEED))
     return best + [rest[i] for i in pick], note
 
 
@@ -105,8 +113,8 @@ def build(run: Run, options: StepOptions) -> Slide:
     if len(others) > room:
         rng = np.random.default_rng(SAMPLE_SEED)
         others = others.iloc[np.sort(rng.choice(len(others), size=room, replace=False))]
-        dots_note = (f"Dots: {len(on_lines) + len(others):,} of {len(ok):,} evaluations (every one on a line, "
-                     "a random sample of the rest).")
+        dots_note = tr("Dots: {n} of {total} evaluations (every one on a line, a random sample of the rest).",
+                       n=len(on_lines) + len(others), total=len(ok))
     shown = pd.concat([on_lines, others]).sort_index(kind="stable")
     rank_of = ranked.set_index("config_id")["rank"]
     pts = shown[["sample_id", "config_id", "bracket", "round", "budget", "sample_type", f]].copy()
@@ -124,18 +132,19 @@ def build(run: Run, options: StepOptions) -> Slide:
 
     brush = alt.selection_interval(name=PARAM, encodings=["x", "y"])
     y_scale, cut_note = _y_scale(metric, pts)
-    x = alt.X("budget_x:Q", title="budget (log; lines spread a little sideways)",
+    x = alt.X("budget_x:Q", title=tr("budget (log; lines spread a little sideways)"),
               scale=alt.Scale(type="log", nice=False, padding=12),
               axis=alt.Axis(values=[number(b) for b in run.budgets], format="~g"))
     y = alt.Y(f"{f}:Q", title=metric.label, scale=y_scale, axis=alt.Axis(format=metric.d3_format))
     if color_by == "bracket":
-        color = alt.Color("bracket:O", title="bracket", legend=alt.Legend(columns=2, symbolType="stroke"))
+        color = alt.Color("bracket:O", title=tr("bracket"), legend=alt.Legend(columns=2, symbolType="stroke"))
     else:
-        color = alt.Color("rank_band:N", title="final rank", scale=alt.Scale(domain=list(RANK_BANDS),
+        color = alt.Color("rank_band:N", title=tr("final rank"), scale=alt.Scale(domain=list(rank_bands()),
                           range=["#d62728", "#1f77b4", "#b0b7bf"]), legend=alt.Legend(symbolType="stroke"))
-    tips = [alt.Tooltip("config_id:N", title="configuration"), alt.Tooltip("sample_id:N", title="sample"),
-            alt.Tooltip("bracket:O", title="bracket"), alt.Tooltip("budget_label:N", title="budget"),
-            alt.Tooltip(f"{f}:Q", title=f, format=metric.d3_format), alt.Tooltip("rank:Q", title="final rank")]
+    tips = [alt.Tooltip("config_id:N", title=tr("configuration")), alt.Tooltip("sample_id:N", title=tr("sample")),
+            alt.Tooltip("bracket:O", title=tr("bracket")), alt.Tooltip("budget_label:N", title=tr("budget")),
+            alt.Tooltip(f"{f}:Q", title=metric.name, format=metric.d3_format),
+            alt.Tooltip("rank:Q", title=tr("final rank"))]
     lines = alt.Chart(pts).transform_filter("datum.on_line").mark_line(strokeWidth=1.4, clip=True).encode(
         x=x, y=y, color=color, detail="config_id:N", order="budget_x:Q",
         opacity=alt.condition(brush, alt.value(0.75), alt.value(0.12)))
@@ -144,20 +153,20 @@ def build(run: Run, options: StepOptions) -> Slide:
         opacity=alt.condition(brush, alt.value(0.85), alt.value(0.15))).add_params(brush)
     left = alt.layer(lines, dots).properties(
         width=CURVES_WIDTH, height=HEIGHT,
-        title=alt.Title("One line per configuration run on several budgets: drag a box to list them",
+        title=alt.Title(tr("One line per configuration run on several budgets: drag a box to list them"),
                         anchor="start", fontSize=14))
     spec = vega_lite(alt.hconcat(left, _bars(n, metric), spacing=36).resolve_scale(color="independent"))
 
     chart_id = f"s{options.index}-learning-curves"
     caption = " ".join(s for s in (_summary(n, metric), lines_note, dots_note, cut_note, crashed_note(run)) if s)
     chart = Chart(id=chart_id, spec=spec, links=(Link(param=PARAM, key="sample_id", carry=True),),
-                  caption=caption, state="No box drawn: the table lists every drawn evaluation.")
+                  caption=caption, state=tr("No box drawn: the table lists every drawn evaluation."))
     columns = base_columns(run, metric)
     table = Table(id=f"{chart_id}-table", columns=columns,
                   rows=table_rows(shown.assign(budget_x=pts["budget_x"], **{f: pts[f]}), columns,
                                   extra=("budget_x",), digits=6),
                   follows=(chart_id,), sort=metric.sort, static_rows=4,
-                  empty_text="Drag a box on the curves (a budget band) to list those evaluations here.")
+                  empty_text=tr("Drag a box on the curves (a budget band) to list those evaluations here."))
     title = options.title or _title(n)
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table), notes=_notes(n, metric),
                  numbers={KIND: n})
@@ -180,7 +189,8 @@ def _y_scale(metric, pts: pd.DataFrame):
     if f == "accuracy":
         domain = [max(domain[0], 0.0), min(domain[1], 1.0)]
     cut = int(((pts[f] < domain[0]) | (pts[f] > domain[1])).sum())
-    note = f"{cut:,} single-budget dots lie outside the y axis (it spans the lines)." if cut else ""
+    note = trn("{n} single-budget dot lies outside the y axis (it spans the lines).",
+               "{n} single-budget dots lie outside the y axis (it spans the lines).", cut) if cut else ""
     if log:
         return alt.Scale(type="log", domain=domain, nice=False), note
     return alt.Scale(domain=domain, nice=False, zero=False), note
@@ -210,42 +220,53 @@ def _bars(n: dict, metric):
     import altair as alt
 
     rows = [{"step": f"{fmt.budget(s['budget'])} → {fmt.budget(s['next_budget'])}", "share": round(s["share"], 6),
-             "label": f"{fmt.pct(s['share'], 0)} of {s['n_steps']}", "order": i}
+             "label": tr("{share} of {n}", share=fmt.pct(s["share"], 0), n=s["n_steps"]), "order": i}
             for i, s in enumerate(n["per_step"]) if s["n_steps"]]
     data = pd.DataFrame(rows, columns=["step", "share", "label", "order"])
     base = alt.Chart(data).encode(
-        y=alt.Y("step:N", title="budget step", sort=alt.EncodingSortField("order")),
-        x=alt.X("share:Q", title="winner still in the top third", scale=alt.Scale(domain=[0, 1]),
+        y=alt.Y("step:N", title=tr("budget step"), sort=alt.EncodingSortField("order")),
+        x=alt.X("share:Q", title=tr("winner still in the top third"), scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format=".0%", values=[0, 0.5, 1])))
     bars = base.mark_bar(color="#5b8def", height=16)
     labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="label:N")
     return alt.layer(bars, labels).properties(
         width=BARS_WIDTH, height=HEIGHT,
-        title=alt.Title("Each round's winner, one budget later", anchor="start", fontSize=14))
+        title=alt.Title(tr("Each round's winner, one budget later"), anchor="start", fontSize=14))
 
 
 def _summary(n: dict, metric) -> str:
     if not n["n_steps"]:
-        return "No round was followed by a round of 3 or more evaluations, so there is no winner to follow."
-    return (f"In {n['n_holds']} of {n['n_steps']} rounds ({fmt.pct(n['share_holds'], 0)}) the winner at one "
-            f"budget was still in the top third of its next round, by {metric.field}.")
+        return tr("No round was followed by a round of 3 or more evaluations, so there is no winner to follow.")
+    return trn("In {k} of {n} round ({share}) the winner at one budget was still in the top third of its next round, "
+               "by {metric}.",
+               "In {k} of {n} rounds ({share}) the winner at one budget was still in the top third of its next round, "
+               "by {metric}.", n["n_steps"], k=n["n_holds"], share=fmt.pct(n["share_holds"], 0), metric=metric.name)
 
 
 def _title(n: dict) -> str:
     if not n["n_steps"]:
-        return "Learning curves across budgets"
-    return f"A round's winner stays in the top third {fmt.pct(n['share_holds'], 0)} of the time"
+        return tr("Learning curves across budgets")
+    return tr("A round's winner stays in the top third {share} of the time", share=fmt.pct(n["share_holds"], 0))
 
 
 def _notes(n: dict, metric) -> str:
-    parts = ["Each line is one configuration that was promoted: its value at each budget it reached. "
-             "Hyperband works when the order at a small budget foretells the order at a larger one."]
+    parts = [tr("Each line is one configuration that was promoted: its value at each budget it reached. "
+                "Hyperband works when the order at a small budget foretells the order at a larger one.")]
     rhos = [s for s in n["per_step"] if s["rho"] is not None]
     if rhos:
-        parts.append("Rank agreement (Spearman ρ) between consecutive budgets: " + ", ".join(
-            f"{fmt.budget(s['budget'])} → {fmt.budget(s['next_budget'])}: {s['rho']:.2f} ({s['n_pairs']} configurations)"
-            for s in rhos) + ".")
-    if n["n_small_steps"] or n["n_absent_steps"]:
-        parts.append(f"Left out: {n['n_small_steps']} rounds whose next round had under 3 evaluations"
-                     + (f", {n['n_absent_steps']} whose winner did not go on" if n["n_absent_steps"] else "") + ".")
+        # i18n: {steps} lists "1 → 3: 0.61 (45 configurations)", one item per budget step.
+        parts.append(tr("Rank agreement (Spearman ρ) between consecutive budgets: {steps}.", steps=tr(", ").join(
+            trn("{budget} → {next_budget}: {rho:.2f} ({n} configuration)",
+                "{budget} → {next_budget}: {rho:.2f} ({n} configurations)", s["n_pairs"],
+                budget=fmt.budget(s["budget"]), next_budget=fmt.budget(s["next_budget"]), rho=s["rho"])
+            for s in rhos)))
+    if n["n_absent_steps"] and not n["n_small_steps"]:
+        parts.append(trn("Left out: {n} round whose winner did not go on.",
+                         "Left out: {n} rounds whose winner did not go on.", n["n_absent_steps"]))
+    elif n["n_absent_steps"]:
+        parts.append(tr("Left out: {small} rounds whose next round had under 3 evaluations, {absent} whose winner did "
+                        "not go on.", small=n["n_small_steps"], absent=n["n_absent_steps"]))
+    elif n["n_small_steps"]:
+        parts.append(trn("Left out: {n} round whose next round had under 3 evaluations.",
+                         "Left out: {n} rounds whose next round had under 3 evaluations.", n["n_small_steps"]))
     return " ".join(parts)

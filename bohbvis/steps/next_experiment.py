@@ -25,6 +25,7 @@ from ._base import Chart, Html, Slide, UserText
 from ._spec import vega_lite
 from ._html import esc
 from ._rows import plain
+from ..i18n import tr, trn
 
 KIND = "next_experiment"
 DESCRIPTION = "Advice for the next run: a narrowed or widened search space and budget ladder, each change with its reason."
@@ -54,7 +55,7 @@ def _frames(run: Run, a: adv.Advice):
     tracks, bars, dots, ticks = [], [], [], []
     for h in a.hyperparameters:
         hp = h.original
-        tip = {"hp": h.name, "action": h.action, "original": hp.describe_range(), "new": h.describe_range(),
+        tip = {"hp": h.name, "action": adv.action_text(h.action), "original": hp.describe_range(), "new": h.describe_range(),
                "reason": h.reason}
         tracks.append({**tip, "x": 0.0, "x2": 1.0})
         if h.is_numeric and hp.lower is not None and hp.upper is not None and hp.upper > hp.lower:
@@ -73,7 +74,8 @@ def _frames(run: Run, a: adv.Advice):
             kept = {str(c) for c in h.choices or ()} if h.action != "remove" else set()
             for c, x in slots.items():
                 ev = next((e for e in h.evidence if str(e.choice) == c), None)
-                label = shown.get(c, c) + (f" {ev.n_top}/{ev.n_all}" if ev is not None else " (new)")
+                label = (f"{shown.get(c, c)} {ev.n_top}/{ev.n_all}" if ev is not None
+                         else tr("{choice} (new)", choice=shown.get(c, c)))
                 ticks.append({**tip, "x": round(x, 5), "choice": label, "kept": "kept" if c in kept else "dropped"})
             for v in top[hp.column].dropna() if hp.column in top else ():
                 x = slots.get(str(plain(v)))
@@ -89,10 +91,10 @@ def _chart(run: Run, a: adv.Advice, index: int) -> dict:
     tracks, bars, dots, ticks = _frames(run, a)
     x = alt.X("x:Q", scale=alt.Scale(domain=DOMAIN, nice=False), axis=None)
     y = alt.Y("hp:N", sort=names, title=None, axis=alt.Axis(ticks=False, domain=False, labelFontSize=12))
-    color = alt.Color("action:N", scale=alt.Scale(domain=list(ACTIONS), range=list(ACTION_COLORS)),
-                      legend=alt.Legend(orient="right", title="change"))
-    tip = [alt.Tooltip("hp:N", title="hyperparameter"), alt.Tooltip("original:N", title="was"),
-           alt.Tooltip("new:N", title="advised"), alt.Tooltip("reason:N", title="why")]
+    color = alt.Color("action:N", scale=alt.Scale(domain=[adv.action_text(a) for a in ACTIONS], range=list(ACTION_COLORS)),
+                      legend=alt.Legend(orient="right", title=tr("change")))
+    tip = [alt.Tooltip("hp:N", title=tr("hyperparameter")), alt.Tooltip("original:N", title=tr("was")),
+           alt.Tooltip("new:N", title=tr("advised")), alt.Tooltip("reason:N", title=tr("why"))]
     layers = [alt.Chart(tracks).mark_rule(strokeWidth=9, opacity=0.18, color="#777")
               .encode(x=x, x2="x2:Q", y=y, tooltip=tip)]
     if len(bars):
@@ -100,17 +102,17 @@ def _chart(run: Run, a: adv.Advice, index: int) -> dict:
     if len(ticks):
         layers.append(alt.Chart(ticks).mark_point(shape="square", size=60, filled=True)
                       .encode(x=x, y=y, color=alt.condition("datum.kept == 'kept'", color, alt.value("#ddd")),
-                              tooltip=tip + [alt.Tooltip("choice:N", title="choice (top/all)")]))
+                              tooltip=tip + [alt.Tooltip("choice:N", title=tr("choice (top/all)"))]))
         layers.append(alt.Chart(ticks).mark_text(baseline="bottom", dy=-6, fontSize=12, fillOpacity=0.75)
                       .encode(x=x, y=y, text="choice:N"))
     if len(dots):
         layers.append(alt.Chart(dots).mark_circle(size=36, color="black", opacity=0.55)
-                      .encode(x=x, y=y, tooltip=[alt.Tooltip("hp:N", title="hyperparameter"),
-                                                 alt.Tooltip("value:N", title="top configuration's value")]))
+                      .encode(x=x, y=y, tooltip=[alt.Tooltip("hp:N", title=tr("hyperparameter")),
+                                                 alt.Tooltip("value:N", title=tr("top configuration's value"))]))
     height = max(80, ROW_HEIGHT * len(names))
     spec = alt.layer(*layers).properties(
         width=CHART_WIDTH, height=height,
-        title=alt.Title("Original range (grey) and advised range (colour); dots: the top configurations",
+        title=alt.Title(tr("Original range (grey) and advised range (colour); dots: the top configurations"),
                         anchor="start", fontSize=13),
         view=alt.ViewBackground(stroke=None))
     return vega_lite(spec)
@@ -130,10 +132,19 @@ def _budget_html(b: adv.BudgetAdvice) -> str:
     if b.old_compute is None:
         return f'<p style="font-size:0.9rem">{esc(b.reason)}</p>'
     same = tuple(b.old_budgets) == tuple(b.new_budgets)
-    head = (f"Budgets {ladder(b.old_budgets)} (eta {fmt.budget(b.eta)}) → "
-            + ("unchanged" if same else f"{ladder(b.new_budgets)} (eta {fmt.budget(b.new_eta)})")
-            + f": {fmt.integer(b.new_compute)} instead of {fmt.integer(b.old_compute)} budget units for "
-              f"{b.n_iterations} iterations, {fmt.pct(b.saved or 0.0, 0)} saved.")
+    params = dict(old=ladder(b.old_budgets), eta=fmt.budget(b.eta), new=ladder(b.new_budgets),
+                  new_eta=fmt.budget(b.new_eta), new_compute=fmt.integer(b.new_compute),
+                  old_compute=fmt.integer(b.old_compute), saved=fmt.pct(b.saved or 0.0, 0))
+    if same:
+        head = trn("Budgets {old} (eta {eta}) → unchanged: {new_compute} instead of {old_compute} budget units for "
+                   "{n} iteration, {saved} saved.",
+                   "Budgets {old} (eta {eta}) → unchanged: {new_compute} instead of {old_compute} budget units for "
+                   "{n} iterations, {saved} saved.", b.n_iterations, **params)
+    else:
+        head = trn("Budgets {old} (eta {eta}) → {new} (eta {new_eta}): {new_compute} instead of {old_compute} "
+                   "budget units for {n} iteration, {saved} saved.",
+                   "Budgets {old} (eta {eta}) → {new} (eta {new_eta}): {new_compute} instead of {old_compute} "
+                   "budget units for {n} iterations, {saved} saved.", b.n_iterations, **params)
     return f'<p style="font-size:0.9rem;margin:0"><strong>{esc(head)}</strong></p>'
 
 
@@ -146,33 +157,40 @@ def _reasons_html(a: adv.Advice) -> str:
         if h.action == "keep":
             continue
         change = f"{h.original.describe_range()} → {h.describe_range()}"
+        # The warning without its "name: " (the row names the hyperparameter already).
         warn = f' <span style="color:#e6550d">⚠ {esc(h.warning.split(": ", 1)[-1])}</span>' if h.warning else ""
         items.append(f"<div><strong>{esc(h.name)}</strong> <em>{esc(change)}</em>: {esc(h.reason)}{warn}</div>")
     if kept:
-        items.append(f"<div><strong>Kept as they were</strong>: {esc(', '.join(kept))} (reasons in the notes).</div>")
+        # The sentence escaped whole, then its label (the text before the colon) in bold: the
+        # catalog's text never lands in the HTML unescaped.
+        line = esc(tr("Kept as they were: {names} (reasons in the notes).", names=tr(", ").join(kept)))
+        label, colon, rest = line.partition(":")
+        items.append(f"<div><strong>{label}</strong>{colon}{rest}</div>" if colon else f"<div>{line}</div>")
     return ('<div class="advice-reasons" style="display:grid;grid-template-columns:1fr 1fr;gap:0.25rem 1.5rem;'
             f'font-size:0.8rem;line-height:1.25">{"".join(items)}</div>')
 
 
 def _kept_notes(a: adv.Advice) -> str:
-    return " ".join(f"{h.name} kept: {h.reason}" for h in a.hyperparameters if h.action == "keep")
+    return " ".join(tr("{name} kept: {reason}", name=h.name, reason=h.reason)
+                    for h in a.hyperparameters if h.action == "keep")
 
 
 def build(run: Run, options: StepOptions) -> Slide:
     a = advice_for(run, options)
     n = numbers(a)
-    caption = (f"{a.rule.describe()} Each hyperparameter on its own scale (log where log); "
-               "choices as squares with their top/all counts (grey: dropped).")
+    caption = " ".join((a.rule.describe(), tr("Each hyperparameter on its own scale (log where log); "
+                                              "choices as squares with their top/all counts (grey: dropped).")))
     if a.space_inferred:
-        caption += " The original bounds were inferred from the values the run used (no configspace.json)."
+        caption += " " + tr("The original bounds were inferred from the values the run used (no configspace.json).")
     blocks = [UserText(),
               Chart(id=f"s{options.index}-next", spec=_chart(run, a, options.index), caption=caption,
-                    state="Static: hover a row in the deck for its reason."),
+                    state=tr("Static: hover a row in the deck for its reason.")),
               Html(_reasons_html(a)),
               Html(_budget_html(a.budget))]
-    title = options.title or ("Next run: widen where the best sit at the edge" if a.warnings
-                              else "Next run: a search space from this one's best")
+    title = options.title or (tr("Next run: widen where the best sit at the edge") if a.warnings
+                              else tr("Next run: a search space from this one's best"))
     notes = " ".join(x for x in (
-        a.summary, "Every change has its reason on the slide.", _kept_notes(a), f"Budgets: {a.budget.reason}",
-        "`bohbvis advise` writes this space as ConfigSpace JSON or YAML for the next BOHB run.") if x)
+        a.summary, tr("Every change has its reason on the slide."), _kept_notes(a),
+        tr("Budgets: {reason}", reason=a.budget.reason),
+        tr("`bohbvis advise` writes this space as ConfigSpace JSON or YAML for the next BOHB run.")) if x)
     return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})

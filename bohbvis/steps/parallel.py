@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.ranking import ranked_configs, rule_for
+from ..i18n import tr, trn
 from ..model import format as fmt
 from ..model.run import Run
 from ..model.space import Hyperparameter
@@ -123,7 +124,7 @@ def numeric_axis(k: int, name: str, values: pd.Series, hp: Hyperparameter | None
     wide = kind == "log" and hi / lo > 1e3
     labels = [_tick_text(t, wide) for t in ticks]
     if slot is not None:
-        ticks, labels = [slot] + ticks, ["absent"] + labels
+        ticks, labels = [slot] + ticks, [tr("absent")] + labels
     axis = Axis(name=name, field=f"y_{k}", pos=f"p_{k}", kind=kind,
                 domain=(float(_inv(kind, tdlo)), hi), ticks=tuple(float(t) for t in ticks), labels=tuple(labels),
                 n_absent=n_absent)
@@ -147,7 +148,7 @@ def band_axis(k: int, name: str, values: pd.Series, choices: list, jitter: np.nd
     y = code.astype(float) + jitter * JITTER * 2
     pos = (y - lo) / (hi - lo)
     ticks = ([-1.0] if n_absent else []) + [float(i) for i in range(len(order))]
-    labels = (["absent"] if n_absent else []) + labels
+    labels = ([tr("absent")] if n_absent else []) + labels
     axis = Axis(name=name, field=f"y_{k}", pos=f"p_{k}", kind="bands", domain=(lo, hi), ticks=tuple(ticks),
                 labels=tuple(labels), n_absent=n_absent)
     return axis, y.round(5), pos.round(5)
@@ -165,8 +166,8 @@ def drawn(ranked: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     rest = ranked.iloc[BEST_LINES:]
     rng = np.random.default_rng(SAMPLE_SEED)
     pick = np.sort(rng.choice(len(rest), size=MAX_LINES - BEST_LINES, replace=False))
-    note = (f"Lines: the {BEST_LINES} best of {len(ranked):,} configurations and a random {MAX_LINES - BEST_LINES} "
-            f"of the rest (fixed seed {SAMPLE_SEED}), to keep the deck small.")
+    note = tr("Lines: the {best} best of {n} configurations and a random {rest} of the rest (fixed seed {seed}), to "
+              "keep the deck small.", best=BEST_LINES, n=len(ranked), rest=MAX_LINES - BEST_LINES, seed=str(SAMPLE_SEED))
     return pd.concat([ranked.iloc[:BEST_LINES], rest.iloc[pick]]), note
 
 
@@ -196,14 +197,14 @@ def build(run: Run, options: StepOptions) -> Slide:
         axes.append(axis)
         data[axis.field], data[axis.pos] = y.to_numpy(), p.to_numpy()
     k = len(axes)
-    axis, y, p = numeric_axis(k, "budget", lines["budget"], None, force_log=True,
+    axis, y, p = numeric_axis(k, tr("budget"), lines["budget"], None, force_log=True,
                               ticks=[b for b in run.budgets if b > 0])
     axes.append(axis)
     data[axis.field], data[axis.pos] = y.to_numpy(), p.to_numpy()
     k = len(axes)
     v = lines[f].astype(float)
     log_metric = f == "loss" and len(v) and v.min() > 0 and v.max() / v.min() > 20
-    axis, y, p = numeric_axis(k, f, v, None, force_log=bool(log_metric))
+    axis, y, p = numeric_axis(k, metric.name, v, None, force_log=bool(log_metric))
     axes.append(axis)
     data[axis.field], data[axis.pos] = y.to_numpy(), p.to_numpy()
 
@@ -215,26 +216,30 @@ def build(run: Run, options: StepOptions) -> Slide:
     }
     logs = [a.name for a in axes[:-2] if a.kind == "log"]
     caption = " ".join(s for s in (
-        f"{len(lines):,} configurations at the largest budget each reached, coloured by {f}; "
-        f"drag along any axes to brush them. Colours span the best 90 % of the {f} values (the worst tenth "
-        "share the end colour).",
-        f"Log axes: {', '.join(logs)}." if logs else "", cap_note, crashed_note(run)) if s)
+        trn("{n} configuration at the largest budget it reached, coloured by {metric}; drag along any axes to brush "
+            "it. Colours span the best 90 % of the {metric} values (the worst tenth share the end colour).",
+            "{n} configurations at the largest budget each reached, coloured by {metric}; drag along any axes to "
+            "brush them. Colours span the best 90 % of the {metric} values (the worst tenth share the end colour).",
+            len(lines), metric=metric.name),
+        tr("Log axes: {names}.", names=tr(", ").join(logs)) if logs else "", cap_note, crashed_note(run)) if s)
     links = tuple(Link(param=f"pc_{i}", key="sample_id") for i in range(len(axes)))
     chart = Chart(id=chart_id, spec=spec, links=links, caption=caption,
-                  state="No axis brushed: every line in colour.")
+                  state=tr("No axis brushed: every line in colour."))
     columns = base_columns(run, metric)
     rows = lines.assign(**{a.field: data[a.field].to_numpy() for a in axes})
     table = Table(id=f"{chart_id}-table", columns=columns,
                   rows=table_rows(rows, columns, extra=tuple(a.field for a in axes)),
                   follows=(chart_id,), sort=metric.sort, static_rows=4,
-                  empty_text="Drag along an axis to list the configurations inside the brush.")
-    title = options.title or f"Every configuration across its {len(run.space)} hyperparameters"
-    notes = ("Each line is one configuration. Lines that bunch together on an axis among the best colours say "
-             "that hyperparameter matters there; lines spread over the whole axis say it does not. "
-             + ("Categorical axes are ordered bands, one per choice. " if any(a.kind == "bands" for a in axes) else "")
-             + ("A conditional hyperparameter that is absent sits in the 'absent' slot under its axis."
-                if any(a.n_absent for a in axes) else ""))
-    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table), notes=notes.strip(),
+                  empty_text=tr("Drag along an axis to list the configurations inside the brush."))
+    title = options.title or trn("Every configuration across its {n} hyperparameter",
+                                 "Every configuration across its {n} hyperparameters", len(run.space))
+    notes = [tr("Each line is one configuration. Lines that bunch together on an axis among the best colours say "
+                "that hyperparameter matters there; lines spread over the whole axis say it does not.")]
+    if any(a.kind == "bands" for a in axes):
+        notes.append(tr("Categorical axes are ordered bands, one per choice."))
+    if any(a.n_absent for a in axes):
+        notes.append(tr("A conditional hyperparameter that is absent sits in the 'absent' slot under its axis."))
+    return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table), notes=" ".join(notes),
                  numbers={KIND: n})
 
 
@@ -266,7 +271,7 @@ def _spec(data: pd.DataFrame, axes: list[Axis], metric) -> dict:
     import operator
 
     inside = functools.reduce(operator.and_, params)
-    color = alt.condition(inside, alt.Color("metric:Q", title=metric.field, scale=alt.Scale(
+    color = alt.condition(inside, alt.Color("metric:Q", title=metric.name, scale=alt.Scale(
         scheme="viridis", reverse=not metric.higher_is_better, domain=list(color_domain(data["metric"], metric)),
         clamp=True), legend=alt.Legend(
         orient="right", format=metric.d3_format, gradientLength=200)), alt.value("#d5d8dc"))
@@ -279,8 +284,9 @@ def _spec(data: pd.DataFrame, axes: list[Axis], metric) -> dict:
             y=alt.Y(f"{a.field}:Q", scale=scale, axis=alt.Axis(
                 title=None, values=list(a.ticks), labels=False, grid=False, domainWidth=1.5)),
             color=alt.condition(inside, alt.value("#3c4043"), alt.value("#d5d8dc")),
-            tooltip=[alt.Tooltip("config_id:N", title="configuration"), alt.Tooltip("budget_label:N", title="budget"),
-                     alt.Tooltip("metric:Q", title=metric.field, format=metric.d3_format)],
+            tooltip=[alt.Tooltip("config_id:N", title=tr("configuration")),
+                     alt.Tooltip("budget_label:N", title=tr("budget")),
+                     alt.Tooltip("metric:Q", title=metric.name, format=metric.d3_format)],
         ).add_params(params[i])
         # The tick labels as text marks with a white halo drawn first: over a bundle of lines,
         # plain axis labels are unreadable (Vega axes have no label background).
@@ -302,8 +308,8 @@ def _spec(data: pd.DataFrame, axes: list[Axis], metric) -> dict:
                 x=alt.datum(0, scale=alt.Scale(domain=[0, 1]), axis=None), x2=alt.datum(1),
                 y=alt.Y(f"{a.pos}:Q", scale=alt.Scale(domain=[0, 1], nice=False, zero=False), axis=None),
                 y2=alt.Y2(f"{b.pos}:Q"), color=color, detail="config_id:N",
-                tooltip=[alt.Tooltip("config_id:N", title="configuration"),
-                         alt.Tooltip("metric:Q", title=metric.field, format=metric.d3_format)],
+                tooltip=[alt.Tooltip("config_id:N", title=tr("configuration")),
+                         alt.Tooltip("metric:Q", title=metric.name, format=metric.d3_format)],
             ).properties(width=gap, height=HEIGHT, view=alt.ViewBackground(stroke=None))
             views.append(seg)
     chart = alt.hconcat(*views, data=data, spacing=0, bounds="flush").resolve_scale(y="independent", x="independent")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.timeline import GAP_SHARE, timeline, timeline_numbers
+from ..i18n import tr, trn
 from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
@@ -61,19 +62,20 @@ def _bars(tl, color_by: str, size: float, run: Run):
         "secs": r["duration"].round(3),
     })
     if color_by == "budget":
-        color = alt.Color("budget_label:O", title="budget", sort=[fmt.budget(b) for b in run.budgets],
+        color = alt.Color("budget_label:O", title=tr("budget"), sort=[fmt.budget(b) for b in run.budgets],
                           scale=alt.Scale(scheme="viridis"), legend=alt.Legend(orient="right"))
     elif color_by == "bracket":
-        color = alt.Color("bracket:O", title="bracket", legend=alt.Legend(orient="right", columns=2))
+        color = alt.Color("bracket:O", title=tr("bracket"), legend=alt.Legend(orient="right", columns=2))
     else:
         color = sample_type_color(legend=alt.Legend(orient="right"))
     return alt.Chart(bars).mark_bar(height={"band": 0.8}).encode(
-        x=alt.X("t0:Q"), x2="t1:Q", y=alt.Y("lane:O", title="worker (inferred)",
+        x=alt.X("t0:Q"), x2="t1:Q", y=alt.Y("lane:O", title=tr("worker (inferred)"),
                                             axis=alt.Axis(labelExpr=_lane_labels(int(bars["lane"].max())))),
         color=color,
-        tooltip=[alt.Tooltip("sample_id:N", title="sample"), alt.Tooltip("budget_label:N", title="budget"),
-                 alt.Tooltip("bracket:O", title="bracket"), alt.Tooltip("sample_type:N", title="sample type"),
-                 alt.Tooltip("status:N", title="status"), alt.Tooltip("secs:Q", title="seconds", format=",.3~f")])
+        tooltip=[alt.Tooltip("sample_id:N", title=tr("sample")), alt.Tooltip("budget_label:N", title=tr("budget")),
+                 alt.Tooltip("bracket:O", title=tr("bracket")), alt.Tooltip("sample_type:N", title=tr("sample type")),
+                 alt.Tooltip("status:N", title=tr("status")),
+                 alt.Tooltip("secs:Q", title=tr("seconds"), format=",.3~f")])
 
 
 def _lane_labels(n: int) -> str:
@@ -127,9 +129,9 @@ def build(run: Run, options: StepOptions) -> Slide:
     chart_id = f"s{options.index}-timeline"
     tl = timeline(run)
     if tl is None:
-        text = (f"The run {run.source} records no start and finish times, so there is no timeline to draw "
-                "(a CSV needs `started` and `finished` columns, in seconds).")
-        return Slide(kind=KIND, title=options.title or "No timeline: the run has no timestamps",
+        text = tr("The run {source} records no start and finish times, so there is no timeline to draw (a CSV needs "
+                  "`started` and `finished` columns, in seconds).", source=run.source)
+        return Slide(kind=KIND, title=options.title or tr("No timeline: the run has no timestamps"),
                      blocks=(UserText(), Markdown(text)), notes=text,
                      numbers={KIND: {"n": 0, "n_without_times": run.n_evaluations, **dict.fromkeys((
                          "duration", "duration_text", "workers", "busy_time", "busy_share", "mean_concurrency",
@@ -140,7 +142,7 @@ def build(run: Run, options: StepOptions) -> Slide:
     n["longest_gap_text"] = duration(n["longest_gap"])
     n["n_session_breaks"] = int((tl.gaps["length"] > n["busy_time"]).sum())
     unit, size = time_unit(n["duration"])
-    x_title = f"time since the first start ({unit})"
+    x_title = tr("time since the first start ({unit})", unit=unit)
     x_scale = alt.Scale(domain=[0, round(n["duration"] / size, 6)], nice=False, zero=True)
     aggregated = len(tl.runs) > MAX_BARS
     if aggregated:
@@ -149,17 +151,22 @@ def build(run: Run, options: StepOptions) -> Slide:
         cells["t1"] = ((cells["b1"] - tl.start) / size).round(6)
         lanes = alt.Chart(cells.drop(columns=["b0", "b1"])).mark_rect().encode(
             x=alt.X("t0:Q", title=None, scale=x_scale, axis=alt.Axis(labels=False, ticks=False)), x2="t1:Q",
-            y=alt.Y("lane:O", title="worker (inferred)" if per_row == 1 else f"workers, {per_row} per row",
+            y=alt.Y("lane:O", title=tr("worker (inferred)") if per_row == 1
+                    else tr("workers, {n} per row", n=per_row),
                     axis=alt.Axis(labelExpr=_lane_labels(int(cells["lane"].max())))),
-            color=alt.Color("busy:Q", title="busy share", scale=alt.Scale(scheme="blues", domain=[0, 1]),
+            color=alt.Color("busy:Q", title=tr("busy share"), scale=alt.Scale(scheme="blues", domain=[0, 1]),
                             legend=alt.Legend(format=".0%", orient="right")),
-            tooltip=[alt.Tooltip("lane:O", title="worker"), alt.Tooltip("busy:Q", title="busy", format=".0%")])
+            tooltip=[alt.Tooltip("lane:O", title=tr("worker")), alt.Tooltip("busy:Q", title=tr("busy"), format=".0%")])
         curve_data = mean_running(tl)
         curve_data["time"] = ((curve_data["time"] - tl.start) / size).round(6)
-        agg_note = (f"{len(tl.runs):,} evaluations: each worker's lane"
-                    + (f" (grouped {per_row} workers per row)" if per_row > 1 else "")
-                    + f" is drawn in {BINS} time bins shaded by how busy it was, the curve as the mean running "
-                    "count per bin (computed over every evaluation).")
+        if per_row > 1:
+            agg_note = tr("{n} evaluations: each worker's lane (grouped {per_row} workers per row) is drawn in {bins} "
+                          "time bins shaded by how busy it was, the curve as the mean running count per bin (computed "
+                          "over every evaluation).", n=len(tl.runs), per_row=per_row, bins=BINS)
+        else:
+            agg_note = tr("{n} evaluations: each worker's lane is drawn in {bins} time bins shaded by how busy it was, "
+                          "the curve as the mean running count per bin (computed over every evaluation).",
+                          n=len(tl.runs), bins=BINS)
     else:
         lanes = _bars(tl, options.get("color", "budget"), size, run).encode(
             x=alt.X("t0:Q", title=None, scale=x_scale, axis=alt.Axis(labels=False, ticks=False)))
@@ -171,27 +178,28 @@ def build(run: Run, options: StepOptions) -> Slide:
                              "secs": gaps["length"].round(3)})
     shade = alt.Chart(gap_data).mark_rect(color="#f28b82", opacity=0.35).encode(
         x=alt.X("g0:Q", scale=x_scale), x2="g1:Q",
-        tooltip=[alt.Tooltip("secs:Q", title="idle seconds", format=",.3~f")])
+        tooltip=[alt.Tooltip("secs:Q", title=tr("idle seconds"), format=",.3~f")])
     top = alt.layer(shade, lanes).properties(width=WIDTH, height=LANES_HEIGHT)
     curve = alt.Chart(curve_data).mark_area(interpolate="step-after" if not aggregated else "linear",
                                             color="#5b8def", opacity=0.8, line={"color": "#1a4fb5"}).encode(
         x=alt.X("time:Q", title=x_title, scale=x_scale),
-        y=alt.Y("running:Q", title="running", axis=_count_axis(n["workers"], aggregated)),
-        tooltip=[alt.Tooltip("running:Q", title="running", format=".2~f")],
+        y=alt.Y("running:Q", title=tr("running"), axis=_count_axis(n["workers"], aggregated)),
+        tooltip=[alt.Tooltip("running:Q", title=tr("running"), format=".2~f")],
     ).properties(width=WIDTH, height=CURVE_HEIGHT)
     spec = alt.vconcat(top, curve, spacing=8).resolve_scale(color="independent").to_dict(validate=not aggregated)
 
     caption = " ".join(s for s in (
         _summary(n), _session_note(n),
-        "Shaded: idle gaps (nothing running for at least 1 % of the run)." if len(gap_data) else "",
-        "Workers are inferred from the start and finish times (the logs do not name them).",
+        tr("Shaded: idle gaps (nothing running for at least 1 % of the run).") if len(gap_data) else "",
+        tr("Workers are inferred from the start and finish times (the logs do not name them)."),
         agg_note,
-        f"{n['n_without_times']:,} evaluations without times are left out." if n["n_without_times"] else "",
+        trn("{n} evaluation without times is left out.", "{n} evaluations without times are left out.",
+            n["n_without_times"]) if n["n_without_times"] else "",
     ) if s)
     chart = Chart(id=chart_id, spec=spec, caption=caption)
     table = _lane_table(chart_id, tl, n)
-    title = options.title or (f"{n['workers']} worker{'s' if n['workers'] != 1 else ''}, "
-                              f"{fmt.pct(n['busy_share'], 0)} busy over {n['duration_text']}")
+    title = options.title or trn("{n} worker, {share} busy over {duration}", "{n} workers, {share} busy over {duration}",
+                                 n["workers"], share=fmt.pct(n["busy_share"], 0), duration=n["duration_text"])
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table), notes=_notes(n), numbers={KIND: n})
 
 
@@ -209,24 +217,27 @@ def _lane_table(chart_id: str, tl, n: dict) -> Table:
     lanes = pd.DataFrame({"worker": g.size().index + 1, "evaluations": g.size().to_numpy(),
                           "busy": g["duration"].sum().to_numpy()})
     lanes["busy_share"] = lanes["busy"] / n["duration"] if n["duration"] > 0 else None
-    cols = (Column("worker", "worker", "int"), Column("evaluations", "evaluations", "int"),
-            Column("busy", "busy (s)", "num"), Column("busy_share", "busy share", "pct"))
+    cols = (Column("worker", tr("worker"), "int"), Column("evaluations", tr("evaluations"), "int"),
+            Column("busy", tr("busy (s)"), "num"), Column("busy_share", tr("busy share"), "pct"))
     return Table(id=f"{chart_id}-table", columns=cols, rows=records(lanes, [c.key for c in cols], digits=6),
                  key="worker", sort="worker", static_rows=4, filterable=False,
-                 caption="Per inferred worker: evaluations run and the share of the run it was busy.")
+                 caption=tr("Per inferred worker: evaluations run and the share of the run it was busy."))
 
 
 def _summary(n: dict) -> str:
-    return (f"The run took {n['duration_text']} on {n['workers']} worker{'s' if n['workers'] != 1 else ''} "
-            f"(most evaluations running at once), busy {fmt.pct(n['busy_share'], 0)} of the time; "
-            f"nothing ran for {fmt.pct(n['idle_share'], 1)} of it.")
+    return trn("The run took {duration} on {n} worker (most evaluations running at once), busy {busy} of the time; "
+               "nothing ran for {idle} of it.",
+               "The run took {duration} on {n} workers (most evaluations running at once), busy {busy} of the time; "
+               "nothing ran for {idle} of it.", n["workers"], duration=n["duration_text"],
+               busy=fmt.pct(n["busy_share"], 0), idle=fmt.pct(n["idle_share"], 1))
 
 
 def _notes(n: dict) -> str:
-    parts = [_summary(n), f"The median evaluation took {duration(n['median_evaluation'])}."]
+    parts = [_summary(n), tr("The median evaluation took {time}.", time=duration(n["median_evaluation"]))]
     if n["n_gaps"]:
-        parts.append(f"{n['n_gaps']} idle gap{'s' if n['n_gaps'] != 1 else ''} of at least 1 % of the run; the "
-                     f"longest lasted {n['longest_gap_text']}.")
+        parts.append(trn("{n} idle gap of at least 1 % of the run; the longest lasted {time}.",
+                         "{n} idle gaps of at least 1 % of the run; the longest lasted {time}.", n["n_gaps"],
+                         time=n["longest_gap_text"]))
     return " ".join(p for p in parts + [_session_note(n)] if p)
 
 
@@ -235,7 +246,9 @@ def _session_note(n: dict) -> str:
     the clock jumped."""
     if n.get("n_session_breaks"):
         k = n["n_session_breaks"]
-        return (f"{k} idle gap{'s' if k != 1 else ''} (the longest {n['longest_gap_text']}) "
-                f"{'last' if k != 1 else 'lasts'} longer than all the evaluations together: the logs probably join "
-                "separate sessions (or the clock jumped), which is why the busy share is low.")
+        return trn("{n} idle gap (the longest {time}) lasts longer than all the evaluations together: the logs "
+                   "probably join separate sessions (or the clock jumped), which is why the busy share is low.",
+                   "{n} idle gaps (the longest {time}) last longer than all the evaluations together: the logs "
+                   "probably join separate sessions (or the clock jumped), which is why the busy share is low.", k,
+                   time=n["longest_gap_text"])
     return ""

@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..analysis.ranking import rule_for
 from ..analysis.trajectory import incumbent_trajectory, trajectory_numbers
+from ..i18n import tr, trn
 from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
@@ -100,7 +101,9 @@ def _frames(traj, metric, unit_size: float, x_kind: str):
     })
     if traj.has_time:
         marks["t"] = (ch["finished"] / unit_size).round(6)
-    marks["label"] = [f"{s} · b{b}" for s, b in zip(ch["sample_type"], ch["bracket"])]
+    # i18n: a label beside a change point: the sample type (random, BO, promoted) and the bracket.
+    marks["label"] = [tr("{type} · b{bracket}", type=_type_name(s), bracket=str(b))
+                      for s, b in zip(ch["sample_type"], ch["bracket"])]
     for col in ("t", "cum_budget") if traj.has_time else ("cum_budget",):
         marks[f"labelled_{col}"] = _spread_labels(marks[col], x_kind)
     # The step line: every change, then the final value held to the end of the run.
@@ -111,6 +114,12 @@ def _frames(traj, metric, unit_size: float, x_kind: str):
             end["t"] = round(float(steps["finished"].max()) / unit_size, 6)
         line = pd.concat([line, pd.DataFrame([end])], ignore_index=True)
     return pts, marks, line, dots
+
+
+def _type_name(sample_type: str) -> str:
+    """A sample type as the legend writes it (the words of steps/_sample_types.py)."""
+    names = {"random": tr("random"), "BO": tr("BO"), "promoted": tr("promoted"), "unknown": tr("unknown")}
+    return names.get(sample_type, sample_type)
 
 
 def _x_scale(kind: str, values: pd.Series):
@@ -142,8 +151,8 @@ def _y_scale(metric, pts: pd.DataFrame, marks: pd.DataFrame):
         domain = [lo - pad, hi + pad]
     cut = int((pts[metric.field] > domain[1]).sum() if not metric.higher_is_better
               else (pts[metric.field] < domain[0]).sum())
-    note = (f"{cut:,} drawn evaluations {'worse than the first incumbent' if cut != 1 else 'worse than the first incumbent'} "
-            "lie outside the y axis." if cut else "")
+    note = trn("{n} drawn evaluation worse than the first incumbent lies outside the y axis.",
+               "{n} drawn evaluations worse than the first incumbent lie outside the y axis.", cut) if cut else ""
     scale = alt.Scale(type="log", domain=domain, nice=False) if log else alt.Scale(domain=domain, nice=False, zero=False)
     return scale, note
 
@@ -158,17 +167,17 @@ def _panel(pts, marks, line, metric, x_field: str, x_title: str, y_scale, show_y
     y_axis = alt.Axis(format=metric.d3_format, title=y_title, labels=show_y, ticks=show_y)
     dots = alt.Chart(pts).mark_circle(size=18, opacity=0.25, color="#9aa0a6", clip=True).encode(
         x=x, y=alt.Y(f"{f}:Q", scale=y_scale, axis=y_axis),
-        tooltip=[alt.Tooltip("sample_id:N", title="sample"), alt.Tooltip("bracket:O", title="bracket"),
-                 alt.Tooltip("budget_label:N", title="budget"), alt.Tooltip("sample_type:N", title="sample type"),
-                 alt.Tooltip(f"{f}:Q", title=f, format=metric.d3_format)])
+        tooltip=[alt.Tooltip("sample_id:N", title=tr("sample")), alt.Tooltip("bracket:O", title=tr("bracket")),
+                 alt.Tooltip("budget_label:N", title=tr("budget")), alt.Tooltip("sample_type:N", title=tr("sample type")),
+                 alt.Tooltip(f"{f}:Q", title=metric.name, format=metric.d3_format)])
     step = alt.Chart(line).mark_line(interpolate="step-after", strokeWidth=2.5, color="#202124").encode(
         x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis))
-    tips = [alt.Tooltip("sample_id:N", title="new incumbent"), alt.Tooltip("sample_type:N", title="sample type"),
-            alt.Tooltip("bracket:O", title="bracket"), alt.Tooltip("budget_label:N", title="budget"),
-            alt.Tooltip("value:Q", title=f, format=metric.d3_format)]
+    tips = [alt.Tooltip("sample_id:N", title=tr("new incumbent")), alt.Tooltip("sample_type:N", title=tr("sample type")),
+            alt.Tooltip("bracket:O", title=tr("bracket")), alt.Tooltip("budget_label:N", title=tr("budget")),
+            alt.Tooltip("value:Q", title=metric.name, format=metric.d3_format)]
     points = alt.Chart(marks).mark_point(size=90, filled=True, opacity=1, stroke="white", strokeWidth=1).encode(
         x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis),
-        color=sample_type_color(legend=alt.Legend(orient="right", title="new incumbent")),
+        color=sample_type_color(legend=alt.Legend(orient="right", title=tr("new incumbent"))),
         tooltip=tips)
     # Labels sit above and right of their mark, where the step line (flat to the right, lower
     # later) leaves room; a white halo keeps them readable over the grey dots.
@@ -196,10 +205,11 @@ def build(run: Run, options: StepOptions) -> Slide:
     y_scale, cut_note = _y_scale(metric, pts, marks)
     panels = []
     if which in ("both", "time"):
-        panels.append(_panel(pts, marks, line, metric, "t", f"wall-clock time ({unit}, when each evaluation finished)",
-                             y_scale, True, x_kind))
+        panels.append(_panel(pts, marks, line, metric, "t",
+                             tr("wall-clock time ({unit}, when each evaluation finished)", unit=unit), y_scale, True,
+                             x_kind))
     if which in ("both", "budget"):
-        panels.append(_panel(pts, marks, line, metric, "cum_budget", "budget spent so far (all evaluations)",
+        panels.append(_panel(pts, marks, line, metric, "cum_budget", tr("budget spent so far (all evaluations)"),
                              y_scale, len(panels) == 0, x_kind))
     chart_spec = vega_lite(panels[0] if len(panels) == 1 else alt.hconcat(*panels, spacing=24))
 
@@ -209,13 +219,13 @@ def build(run: Run, options: StepOptions) -> Slide:
     # sampling notes go to the speaker notes, the list of changes to the numbers and tooltips.
     caption = " ".join(s for s in (
         _summary(n, metric),
-        "" if traj.has_time else "The run has no timestamps: only the budget panel, in table order.",
+        "" if traj.has_time else tr("The run has no timestamps: only the budget panel, in table order."),
         dots.note) if s)
     chart = Chart(id=chart_id, spec=chart_spec, caption=caption)
     title = options.title or _title(n, metric)
     notes = " ".join(s for s in (
-        "Grey: every evaluation; line: the incumbent; marks: where it changed (labels: sample type · bracket, "
-        "where there is room; hover a mark for the rest).", _notes(n, metric, rule), cut_note,
+        tr("Grey: every evaluation; line: the incumbent; marks: where it changed (labels: sample type · bracket, "
+           "where there is room; hover a mark for the rest)."), _notes(n, metric, rule), cut_note,
         crashed_note(run)) if s)
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart), notes=notes, numbers={KIND: n})
 
@@ -233,41 +243,44 @@ def _reach_text(n: dict, tag: str, word: str) -> str:
     b = n.get(f"budget_share_to_{tag}")
     if b is None:
         return ""
-    when = f"after {fmt.pct(b, 0)} of the budget"
     if n["has_time"]:
-        when += f" ({fmt.pct(n[f'time_share_to_{tag}'], 0)} of the time, {duration(n[f'time_to_{tag}'])})"
-    return f"It was within {word} of its final value {when}."
+        return tr("It was within {tolerance} of its final value after {budget_share} of the budget ({time_share} of "
+                  "the time, {time}).", tolerance=word, budget_share=fmt.pct(b, 0),
+                  time_share=fmt.pct(n[f"time_share_to_{tag}"], 0), time=duration(n[f"time_to_{tag}"]))
+    return tr("It was within {tolerance} of its final value after {budget_share} of the budget.", tolerance=word,
+              budget_share=fmt.pct(b, 0))
 
 
 def _summary(n: dict, metric) -> str:
     if n["final_value"] is None:
-        return "No evaluation returned a value, so there is no incumbent."
+        return tr("No evaluation returned a value, so there is no incumbent.")
     return " ".join(s for s in (
-        f"The incumbent changed {n['n_changes']:,} times, ending at {metric.fmt(n['final_value'])} "
-        f"({n['final_id']}, budget {fmt.budget(n['final_budget'])}).",
-        _reach_text(n, "1pct", "1 %"),
-        f"{fmt.pct(n['share_after_last'], 0)} of the budget was spent after the last improvement.",
+        trn("The incumbent changed {n} time, ending at {value} ({sample}, budget {budget}).",
+            "The incumbent changed {n} times, ending at {value} ({sample}, budget {budget}).", n["n_changes"],
+            value=metric.fmt(n["final_value"]), sample=n["final_id"], budget=fmt.budget(n["final_budget"])),
+        _reach_text(n, "1pct", tr("1 %")),
+        tr("{share} of the budget was spent after the last improvement.", share=fmt.pct(n["share_after_last"], 0)),
     ) if s)
 
 
 def _title(n: dict, metric) -> str:
     if n["final_value"] is None:
-        return "Anytime performance"
+        return tr("Anytime performance")
     share = n.get("budget_share_to_1pct")
-    return f"Within 1 % of the final {metric.field} after {fmt.pct(share, 0)} of the budget"
+    return tr("Within 1 % of the final {metric} after {share} of the budget", metric=metric.name, share=fmt.pct(share, 0))
 
 
 def _notes(n: dict, metric, rule) -> str:
     parts = [
-        "The incumbent is replayed in the order evaluations finished, with hpbandster's rule: an evaluation on "
-        "a larger budget always takes over, so the line can step up when a larger budget is first reached.",
+        tr("The incumbent is replayed in the order evaluations finished, with hpbandster's rule: an evaluation on "
+           "a larger budget always takes over, so the line can step up when a larger budget is first reached."),
         rule.describe(),
     ]
     if n["final_value"] is not None:
-        parts.append(_reach_text(n, "01pct", "0.1 %"))
+        parts.append(_reach_text(n, "01pct", tr("0.1 %")))
         if n["has_time"]:
-            parts.append(f"The run took {n['duration_text']}; the last improvement came "
-                         f"{duration(n['time_after_last'])} before the end.")
+            parts.append(tr("The run took {duration}; the last improvement came {time} before the end.",
+                            duration=n["duration_text"], time=duration(n["time_after_last"])))
     return " ".join(p for p in parts if p)
 
 
