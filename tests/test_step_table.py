@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -68,9 +67,7 @@ def test_bad_columns_are_clear_errors(values, key, text):
 
 def test_big_run_keeps_the_best_rows_and_says_so():
     big = big_run(load("deepcave_BOHB_run_4"), copies=100)
-    t0 = time.perf_counter()
     slide = table.build(big, opts("table"))
-    assert time.perf_counter() - t0 < 5
     t = _table(slide)
     assert len(t.rows) == 2000 and slide.numbers["table"]["limited"]
     assert "Showing the 2,000 best of 176,800 evaluations by loss." in t.caption

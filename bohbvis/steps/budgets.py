@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import budgets as analysis_budgets
+from ..i18n import localize_digits, tr, trn
 from ..model import format as fmt
 from ..options import Bool
 from ._base import Chart, Html, Slide, UserText
@@ -103,10 +104,11 @@ def strip_box(points: pd.DataFrame | None, stats: pd.DataFrame, *, x: str, x_ord
     enc_color = {"color": color} if color is not None else {}
     fmt_q = metric.d3_format
     tips = [alt.Tooltip(f"{x}:O", title=x_title), *tooltip_extra,
-            alt.Tooltip("n:Q", title="evaluations"),
-            alt.Tooltip("median:Q", title=f"median {metric.field}", format=fmt_q),
-            alt.Tooltip("q1:Q", title="lower quartile", format=fmt_q),
-            alt.Tooltip("q3:Q", title="upper quartile", format=fmt_q)]
+            alt.Tooltip("n:Q", title=tr("evaluations")),
+            alt.Tooltip("median:Q", title=tr("median accuracy") if metric.field == "accuracy" else tr("median loss"),
+                        format=fmt_q),
+            alt.Tooltip("q1:Q", title=tr("lower quartile"), format=fmt_q),
+            alt.Tooltip("q3:Q", title=tr("upper quartile"), format=fmt_q)]
     base = alt.Chart(stats).encode(x=x_enc, xOffset=alt.XOffset("offset:Q", scale=offset_scale, title=None))
     whisker = base.mark_rule(strokeWidth=1.5).encode(
         y=alt.Y("lo:Q", title=y_title, axis=y_axis, scale=y_scale), y2="hi:Q", **enc_color)
@@ -117,8 +119,8 @@ def strip_box(points: pd.DataFrame | None, stats: pd.DataFrame, *, x: str, x_ord
         layers.insert(0, alt.Chart(points).mark_circle(size=14, opacity=0.35, clip=True).encode(
             x=x_enc, xOffset=alt.XOffset("jitter:Q", scale=offset_scale, title=None),
             y=alt.Y(f"{metric.field}:Q"), **enc_color,
-            tooltip=[alt.Tooltip("sample_id:N", title="sample"),
-                     alt.Tooltip(f"{metric.field}:Q", title=metric.field, format=fmt_q)]))
+            tooltip=[alt.Tooltip("sample_id:N", title=tr("sample")),
+                     alt.Tooltip(f"{metric.field}:Q", title=metric.name, format=fmt_q)]))
     return alt.layer(*layers).properties(width=width, height=height)
 
 
@@ -146,16 +148,6 @@ def budget_pairs(ok: pd.DataFrame, metric: Metric) -> list[dict]:
 verdict_pair = analysis_budgets.verdict_pair
 
 
-def _agreement(rho: float) -> str:
-    if rho >= 0.8:
-        return "rank almost the same"
-    if rho >= 0.5:
-        return "rank similarly"
-    if rho >= 0.2:
-        return "rank only loosely alike"
-    return "rank differently"
-
-
 def _ordinal(k: int) -> str:
     suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
     return f"{k}{suffix}"
@@ -169,66 +161,114 @@ def _about_same(metric: Metric, a: float, b: float) -> bool:
     return abs(b - a) <= 0.05 * max(abs(a), abs(b), 1e-12)
 
 
-def verdict(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int) -> str:
-    if n_budgets < 2:
-        return "Every evaluation used the same budget, so there is no lower budget to compare with."
-    if pair is None:
-        most = max((p["n"] for p in pairs), default=0)
-        return (f"Too few configurations ran on two budgets (at most {most}) to compare their rankings; "
-                f"at least {MIN_PAIR} are needed.")
-    lo, hi, n, rho = fmt.budget(pair["low"]), fmt.budget(pair["high"]), pair["n"], pair["rho"]
+def _near_ties(pair: dict, metric: Metric) -> bool:
     # A low ρ among near-ties is noise, not a verdict on the budget (accuracy only: one percentage
     # point is a natural unit there; a loss has no such scale).
-    near_ties = metric.field == "accuracy" and pair["spread_high"] is not None and pair["spread_high"] <= 0.01
-    text = f"The {n} configurations run at both {lo} and {hi} {_agreement(rho)} (Spearman's ρ = {signed(rho)})"
+    return metric.field == "accuracy" and pair["spread_high"] is not None and pair["spread_high"] <= 0.01
+
+
+def _first_sentence(pair: dict, near_ties: bool) -> str:
+    """How alike the two rankings are and what that says about the lower budget: one whole
+    sentence per case (the agreement words and the consequence differ together, so a language
+    can order them its own way)."""
+    p = dict(n=pair["n"], low=fmt.budget(pair["low"]), high=fmt.budget(pair["high"]), rho=signed(pair["rho"]))
+    rho = pair["rho"]
     if rho >= 0.8 and pair["same_winner"]:
-        text += f": a maximum budget of {lo} would likely have picked the same winner."
-    elif rho >= 0.8:
-        text += f": a maximum budget of {lo} would have ranked them much the same, though not with the same winner."
-    elif near_ties:
-        text += (f", but the middle half of them score within {pair['spread_high'] * 100:.1f} percentage points of each other at {hi}, "
-                 f"so that order is mostly noise: a maximum budget of {lo} would likely have found one about as good.")
-    elif rho >= 0.5:
-        text += f": a maximum budget of {lo} would have changed the ranking somewhat."
-    else:
-        text += f": a maximum budget of {lo} would likely have picked another winner — the larger budget matters."
-    if pair["same_winner"]:
-        text += f" The best of them at {lo} is also the best at {hi}."
-    else:
-        text += f" The best of them at {lo} is {_ordinal(pair['winner_rank'])} of {n} at {hi}."
+        return tr("The {n} configurations run at both {low} and {high} rank almost the same (Spearman's ρ = {rho}): "
+                  "a maximum budget of {low} would likely have picked the same winner.", **p)
+    if rho >= 0.8:
+        return tr("The {n} configurations run at both {low} and {high} rank almost the same (Spearman's ρ = {rho}): "
+                  "a maximum budget of {low} would have ranked them much the same, though not with the same winner.",
+                  **p)
+    if near_ties:
+        p["spread"] = localize_digits(f"{pair['spread_high'] * 100:.1f}")
+        if rho >= 0.5:
+            return tr("The {n} configurations run at both {low} and {high} rank similarly (Spearman's ρ = {rho}), but "
+                      "the middle half of them score within {spread} percentage points of each other at {high}, so "
+                      "that order is mostly noise: a maximum budget of {low} would likely have found one about as "
+                      "good.", **p)
+        if rho >= 0.2:
+            return tr("The {n} configurations run at both {low} and {high} rank only loosely alike (Spearman's ρ = "
+                      "{rho}), but the middle half of them score within {spread} percentage points of each other at "
+                      "{high}, so that order is mostly noise: a maximum budget of {low} would likely have found one "
+                      "about as good.", **p)
+        return tr("The {n} configurations run at both {low} and {high} rank differently (Spearman's ρ = {rho}), but "
+                  "the middle half of them score within {spread} percentage points of each other at {high}, so that "
+                  "order is mostly noise: a maximum budget of {low} would likely have found one about as good.", **p)
+    if rho >= 0.5:
+        return tr("The {n} configurations run at both {low} and {high} rank similarly (Spearman's ρ = {rho}): a "
+                  "maximum budget of {low} would have changed the ranking somewhat.", **p)
+    if rho >= 0.2:
+        return tr("The {n} configurations run at both {low} and {high} rank only loosely alike (Spearman's ρ = "
+                  "{rho}): a maximum budget of {low} would likely have picked another winner — the larger budget "
+                  "matters.", **p)
+    return tr("The {n} configurations run at both {low} and {high} rank differently (Spearman's ρ = {rho}): a "
+              "maximum budget of {low} would likely have picked another winner — the larger budget matters.", **p)
+
+
+def _medians_sentence(pair: dict, metric: Metric, budget_matters: bool) -> str:
     a, b = pair["median_low"], pair["median_high"]
-    budget_matters = rho < 0.5 and not near_ties
+    p = dict(metric=metric.name, a=metric.fmt(a), b=metric.fmt(b), low=fmt.budget(pair["low"]),
+             high=fmt.budget(pair["high"]))
     if _about_same(metric, a, b):
         # Never "the larger budget matters" and "about the same" side by side: say what each is about.
-        how = ("the larger budget changes which one wins, not how good they are on the whole" if budget_matters
-               else "about the same")
+        if budget_matters:
+            return tr("Their median {metric} is {a} at {low} and {b} at {high}: the larger budget changes which one "
+                      "wins, not how good they are on the whole.", **p)
+        return tr("Their median {metric} is {a} at {low} and {b} at {high}: about the same.", **p)
+    if (b > a) == metric.higher_is_better:
+        return tr("Their median {metric} is {a} at {low} and {b} at {high}: better at {high}.", **p)
+    return tr("Their median {metric} is {a} at {low} and {b} at {high}: worse at {high}.", **p)
+
+
+def _no_pair_sentence(pairs: list[dict], n_budgets: int) -> str:
+    if n_budgets < 2:
+        return tr("Every evaluation used the same budget, so there is no lower budget to compare with.")
+    most = max((p["n"] for p in pairs), default=0)
+    return tr("Too few configurations ran on two budgets (at most {most}) to compare their rankings; at least {min} "
+              "are needed.", most=most, min=MIN_PAIR)
+
+
+def verdict(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int) -> str:
+    if n_budgets < 2 or pair is None:
+        return _no_pair_sentence(pairs, n_budgets)
+    lo, hi, n, rho = fmt.budget(pair["low"]), fmt.budget(pair["high"]), pair["n"], pair["rho"]
+    near_ties = _near_ties(pair, metric)
+    parts = [_first_sentence(pair, near_ties)]
+    if pair["same_winner"]:
+        parts.append(tr("The best of them at {low} is also the best at {high}.", low=lo, high=hi))
     else:
-        better = (b > a) == metric.higher_is_better
-        how = f"{'better' if better else 'worse'} at {hi}"
-    text += f" Their median {metric.field} is {metric.fmt(a)} at {lo} and {metric.fmt(b)} at {hi}: {how}."
+        # i18n: {ordinal} is English's "4th"; {rank} is the bare number, for languages that write "4위".
+        parts.append(tr("The best of them at {low} is {ordinal} of {n} at {high}.", low=lo, high=hi, n=n,
+                        ordinal=_ordinal(pair["winner_rank"]), rank=pair["winner_rank"]))
+    parts.append(_medians_sentence(pair, metric, budget_matters=rho < 0.5 and not near_ties))
     if n < 10:
-        text += f" (Only {n} configurations: treat this as a hint, not a finding.)"
-    return text
+        parts.append(tr("(Only {n} configurations: treat this as a hint, not a finding.)", n=n))
+    return " ".join(parts)
 
 
 def takeaway(pair: dict | None, pairs: list[dict], metric: Metric, n_budgets: int) -> str:
     """The verdict in one short sentence for the slide (the full `verdict` goes to the notes)."""
     if n_budgets < 2 or pair is None:
         return verdict(pair, pairs, metric, n_budgets)
-    lo, hi, n, rho = fmt.budget(pair["low"]), fmt.budget(pair["high"]), pair["n"], pair["rho"]
-    near_ties = metric.field == "accuracy" and pair["spread_high"] is not None and pair["spread_high"] <= 0.01
-    rho_text = f"Spearman's ρ = {signed(rho)}, n = {n}"
+    rho = pair["rho"]
+    p = dict(low=fmt.budget(pair["low"]), high=fmt.budget(pair["high"]), n=pair["n"], rho=signed(rho))
     if rho >= 0.8:
-        text = (f"A maximum budget of {lo} would likely have picked the same winner ({rho_text})." if pair["same_winner"]
-                else f"A maximum budget of {lo} would have ranked them much the same ({rho_text}).")
-    elif near_ties:
-        text = (f"A maximum budget of {lo} would likely have found one about as good: at {hi} they score within "
-                f"{pair['spread_high'] * 100:.1f} percentage points ({rho_text}).")
+        text = (tr("A maximum budget of {low} would likely have picked the same winner (Spearman's ρ = {rho}, "
+                   "n = {n}).", **p) if pair["same_winner"]
+                else tr("A maximum budget of {low} would have ranked them much the same (Spearman's ρ = {rho}, "
+                        "n = {n}).", **p))
+    elif _near_ties(pair, metric):
+        text = tr("A maximum budget of {low} would likely have found one about as good: at {high} they score within "
+                  "{spread} percentage points (Spearman's ρ = {rho}, n = {n}).", spread=localize_digits(f"{pair['spread_high'] * 100:.1f}"),
+                  **p)
     elif rho >= 0.5:
-        text = f"A maximum budget of {lo} would have changed the ranking somewhat ({rho_text})."
+        text = tr("A maximum budget of {low} would have changed the ranking somewhat (Spearman's ρ = {rho}, n = {n}).",
+                  **p)
     else:
-        text = f"The larger budget matters: at {lo} the same configurations rank differently ({rho_text})."
-    return text + (" Only a hint: few configurations." if n < 10 else "")
+        text = tr("The larger budget matters: at {low} the same configurations rank differently (Spearman's ρ = {rho}, "
+                  "n = {n}).", **p)
+    return text + (" " + tr("Only a hint: few configurations.") if pair["n"] < 10 else "")
 
 
 # --- the slide -------------------------------------------------------------------------------
@@ -262,12 +302,14 @@ def build(run, options) -> Slide:
 
     y_domain, n_outside = zoom_domain(data[metric.field], stats)
     if y_domain is not None:
-        note = " ".join(s for s in (note, f"{n_outside:,} extreme evaluation(s) lie outside the drawn range "
-                                     f"({metric.fmt(y_domain[0])} to {metric.fmt(y_domain[1])}).") if s)
+        outside = trn("{n} extreme evaluation lies outside the drawn range ({low} to {high}).",
+                      "{n} extreme evaluations lie outside the drawn range ({low} to {high}).", n_outside,
+                      low=metric.fmt(y_domain[0]), high=metric.fmt(y_domain[1]))
+        note = " ".join(s for s in (note, outside) if s)
     box_w = min(110 * len(order) + 80, 640)
-    spread = strip_box(points, stats, x="budget_label", x_order=order, x_title="budget",
+    spread = strip_box(points, stats, x="budget_label", x_order=order, x_title=tr("budget"),
                        metric=metric, width=box_w, height=300, y_domain=y_domain)
-    spread = spread.properties(title=f"{metric.field.capitalize()} per budget")
+    spread = spread.properties(title=_per_budget_title(metric))
     charts = [spread]
     if len(order) >= 2:
         charts.append(_rank_heatmap(pairs, labels, order))
@@ -275,24 +317,32 @@ def build(run, options) -> Slide:
 
     n_pairs_ok = sum(p["rho"] is not None for p in pairs)
     caption = " ".join(s for s in (
-        f"Boxes: quartiles and median of {len(ok):,} evaluations; whiskers: within 1.5 box-heights.",
-        "Heatmap: Spearman's ρ of the same configurations on two budgets (n = how many)."
+        tr("Boxes: quartiles and median of {n} evaluations; whiskers: within 1.5 box-heights.", n=len(ok)),
+        tr("Heatmap: Spearman's ρ of the same configurations on two budgets (n = how many).")
         if len(order) >= 2 else "", note, crashed_note(run)) if s)
     rhos = [p["rho"] for p in pairs if p["rho"] is not None]
-    description = (f"Box plots of {metric.field} per budget, median from {metric.fmt(medians[order[0]])} at budget "
-                   f"{order[0]} to {metric.fmt(medians[order[-1]])} at {order[-1]}" if order else f"No {metric.field} to draw")
-    if rhos:
-        description += (f"; a heatmap of rank agreement between {len(rhos)} budget pairs, Spearman's ρ from "
-                        f"{signed(min(rhos))} to {signed(max(rhos))}")
-    chart = Chart(id=f"s{idx}-budgets", spec=spec, caption=caption, description=description + ".",
-                  state=f"Showing {metric.field} per budget and the rank agreement of {n_pairs_ok} budget pair(s).")
+    if not order:
+        description = tr("No {metric} to draw.", metric=metric.name)
+    else:
+        d = dict(metric=metric.name, first=metric.fmt(medians[order[0]]), low=order[0],
+                 last=metric.fmt(medians[order[-1]]), high=order[-1])
+        if rhos:
+            description = tr("Box plots of {metric} per budget, median from {first} at budget {low} to {last} at "
+                             "{high}; a heatmap of rank agreement between {n} budget pairs, Spearman's ρ from {min} to "
+                             "{max}.", n=len(rhos), min=signed(min(rhos)), max=signed(max(rhos)), **d)
+        else:
+            description = tr("Box plots of {metric} per budget, median from {first} at budget {low} to {last} at "
+                             "{high}.", **d)
+    chart = Chart(id=f"s{idx}-budgets", spec=spec, caption=caption, description=description,
+                  state=trn("Showing {metric} per budget and the rank agreement of {n} budget pair.",
+                            "Showing {metric} per budget and the rank agreement of {n} budget pairs.", n_pairs_ok,
+                            metric=metric.name))
 
-    notes = (
-        f"Evaluations at higher budgets are the survivors of lower ones, so their {metric.field} is "
+    notes = tr(
+        "Evaluations at higher budgets are the survivors of lower ones, so their {metric} is "
         "better partly because of selection. The fair test compares the same configurations "
         "on two budgets: if they rank alike, the low budget already tells the good from the bad. "
-        "Each heatmap cell compares one pair of budgets."
-    )
+        "Each heatmap cell compares one pair of budgets.", metric=metric.name)
     numbers = {
         "metric": metric.field,
         "n": int(len(ok)),
@@ -311,14 +361,18 @@ def build(run, options) -> Slide:
         "takeaway": None,  # set below: the verdict's first sentence (the one on the slide)
     }
     title = options.title or (
-        f"Would budget {fmt.budget(pair['low'])} have been enough?" if pair is not None
-        else f"{metric.field.capitalize()} per budget")
+        tr("Would budget {budget} have been enough?", budget=fmt.budget(pair["low"])) if pair is not None
+        else _per_budget_title(metric))
     # One takeaway on the slide; the medians and the winner's rank go to the notes.
     head = takeaway(pair, pairs, metric, len(order))
     numbers["takeaway"] = head
     summary = f'<p class="takeaway">{esc(head)}</p>'
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(summary)),
                  notes=sentence + " " + notes, numbers={KIND: numbers})
+
+
+def _per_budget_title(metric: Metric) -> str:
+    return tr("Accuracy per budget") if metric.field == "accuracy" else tr("Loss per budget")
 
 
 def _rank_heatmap(pairs: list[dict], labels: dict[float, str], order: list[str]):
@@ -332,17 +386,17 @@ def _rank_heatmap(pairs: list[dict], labels: dict[float, str], order: list[str])
     df = pd.DataFrame(rows)
     side = min(72 * max(len(order) - 1, 1), 380)
     base = alt.Chart(df).encode(
-        x=alt.X("low:O", sort=order[:-1], title="lower budget", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("high:O", sort=list(reversed(order[1:])), title="higher budget"),
-        tooltip=[alt.Tooltip("low:O", title="lower budget"), alt.Tooltip("high:O", title="higher budget"),
-                 alt.Tooltip("n:Q", title="configurations on both"),
-                 alt.Tooltip("rho:Q", title="Spearman ρ", format=".2f")])
+        x=alt.X("low:O", sort=order[:-1], title=tr("lower budget"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("high:O", sort=list(reversed(order[1:])), title=tr("higher budget")),
+        tooltip=[alt.Tooltip("low:O", title=tr("lower budget")), alt.Tooltip("high:O", title=tr("higher budget")),
+                 alt.Tooltip("n:Q", title=tr("configurations on both")),
+                 alt.Tooltip("rho:Q", title=tr("Spearman ρ"), format=".2f")])
     cells = base.mark_rect().encode(
-        color=alt.Color("rho:Q", title="Spearman ρ", scale=alt.Scale(domain=[-1, 1], domainMid=0)))
+        color=alt.Color("rho:Q", title=tr("Spearman ρ"), scale=alt.Scale(domain=[-1, 1], domainMid=0)))
     # Dark text on pale cells, white on strong ones (the diverging ends are dark in both themes).
     weak = base.mark_text(fontSize=13, lineBreak="\n").encode(text="label:N").transform_filter("!datum.strong")
     strong = (base.mark_text(fontSize=13, lineBreak="\n", color="#ffffff").encode(text="label:N")
               .transform_filter("datum.strong"))
     return alt.layer(cells, weak, strong).properties(
-        width=side, height=side, title="Same configurations, two budgets: rank agreement")
+        width=side, height=side, title=tr("Same configurations, two budgets: rank agreement"))
 

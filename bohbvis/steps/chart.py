@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import BohbvisError, Problem, did_you_mean
+from ..i18n import tr
 from ..model import format as fmt
 from ..model.run import Run
 from ..options import Bool, Choice, ListOf, Mapping, Markdown, OneOf, StepOptions, Str
@@ -195,10 +196,32 @@ def _encoding(run: Run, key: str, text: str, df) -> dict:
         if "type" not in parsed:  # parse_shorthand infers the type only for columns it found
             parsed.update({k: v for k, v in _parse(parsed["field"], df).items() if k == "type"})
         label = column_for(run, parsed["field"]).label if _known(run, parsed["field"]) else parsed["field"]
-        parsed["title"] = f"{parsed['aggregate']} {label}" if parsed.get("aggregate") else label
+        parsed["title"] = _aggregate_title(parsed["aggregate"], label) if parsed.get("aggregate") else label
     else:
-        parsed["title"] = parsed.get("aggregate", "count")
+        parsed["title"] = _aggregate_name(parsed.get("aggregate", "count"))
     return parsed
+
+
+def _aggregate_title(op: str, label: str) -> str:
+    """'mean accuracy': an axis title for an aggregated column, in the deck's language."""
+    titles = {
+        "count": lambda: tr("count {label}", label=label), "valid": lambda: tr("valid {label}", label=label),
+        "distinct": lambda: tr("distinct {label}", label=label), "sum": lambda: tr("sum {label}", label=label),
+        "mean": lambda: tr("mean {label}", label=label), "average": lambda: tr("average {label}", label=label),
+        "median": lambda: tr("median {label}", label=label), "min": lambda: tr("min {label}", label=label),
+        "max": lambda: tr("max {label}", label=label), "stdev": lambda: tr("stdev {label}", label=label),
+        "variance": lambda: tr("variance {label}", label=label), "q1": lambda: tr("q1 {label}", label=label),
+        "q3": lambda: tr("q3 {label}", label=label),
+    }
+    if op in titles:
+        return titles[op]()
+    # i18n: a Vega-Lite aggregate bohbvis has no words for (its name, e.g. stderr) and the column.
+    return tr("{aggregate} {label}", aggregate=op, label=label)
+
+
+def _aggregate_name(op: str) -> str:
+    """The title of an aggregate without a column (count())."""
+    return tr("count") if op == "count" else op
 
 
 def _known(run: Run, field: str) -> bool:
@@ -245,7 +268,7 @@ def _from_shorthand(run: Run, options: StepOptions) -> Slide:
     # A boxplot summarizes many rows per mark, like an aggregate: per-evaluation tooltips make no sense.
     aggregated = mark == "boxplot" or any("aggregate" in e for e in [*enc.values(), *tip_enc])
     if not tip_enc:  # default: every encoded column, plus which evaluation it is
-        tip_enc = ([] if aggregated else [{"field": "sample_id", "type": "nominal", "title": "sample"}])
+        tip_enc = ([] if aggregated else [{"field": "sample_id", "type": "nominal", "title": tr("sample")}])
         tip_enc += [dict(e) for e in enc.values()]
     # sample_id identifies a point (tooltips, the brush's table); aggregated marks do not need it.
     keep_id = v.get("brush") or not aggregated
@@ -284,7 +307,7 @@ def _from_shorthand(run: Run, options: StepOptions) -> Slide:
         links = (Link(param="brush", key="sample_id"),)
     caption = " ".join(x for x in (v.get("caption") or "", sample.note) if x)
     blocks.append(Chart(id=chart_id, spec=chart.to_dict(), links=links, caption=caption,
-                        state="Drag on the chart in the deck to list evaluations." if brush_on else ""))
+                        state=tr("Drag on the chart in the deck to list evaluations.") if brush_on else ""))
     if brush_on:
         blocks.append(_table(run, sample.frame, chart_id, [e["field"] for e in enc.values() if "field" in e]))
     title = options.title or _default_title(enc)
@@ -307,7 +330,7 @@ def _tooltip(e: dict) -> dict:
 def _default_title(enc: dict) -> str:
     y, x = enc.get("y", {}).get("title"), enc.get("x", {}).get("title")
     if x and y:
-        return f"{y} by {x}"
+        return tr("{y} by {x}", y=y, x=x)
     return str(x or y)
 
 
@@ -317,7 +340,8 @@ def _table(run: Run, df, chart_id: str, encoded: list[str]) -> Table:
     names = list(dict.fromkeys(names))
     columns = tuple(column_for(run, n) if _known(run, n) else Column(n, n) for n in names)
     return Table(id=f"{chart_id}-table", columns=columns, rows=records(df, names), follows=(chart_id,),
-                 sort=metric.sort, static_rows=10)
+                 sort=metric.sort, static_rows=10,
+                 empty_text=tr("Drag a box on the chart to list those evaluations here."))
 
 
 # --- a full Vega-Lite spec ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr
 from ..model import format as fmt
 from ..options import Bool, Choice
 from ._base import Chart, Html, Slide, UserText
@@ -48,7 +49,7 @@ OPTIONS = {
 }
 
 MIN_N = 3  # fewer shared values than this give no correlation: the cell says n instead
-ALL = "all budgets"
+ALL = "all budgets"  # the pooled column's label in English; a build writes tr("all budgets")
 SYMBOL = {"rho": "ρ", "r": "r", "eta": "η", "v": "V"}
 
 
@@ -155,9 +156,9 @@ def build(run, options) -> Slide:
     hps = [hp for hp in run.space if ok[hp.column].notna().any()]
     idx = options.index
     if not hps or not len(ok):
-        text = (f"No evaluation has {'an accuracy' if metric.field == 'accuracy' else 'a loss'}."
-                if not len(ok) else "The run records no hyperparameter values: there is nothing to correlate.")
-        return Slide(kind=KIND, title=options.title or "Hyperparameters against " + metric.field,
+        text = (_no_metric_sentence(metric) if not len(ok)
+                else tr("The run records no hyperparameter values: there is nothing to correlate."))
+        return Slide(kind=KIND, title=options.title or _plain_title(metric),
                      blocks=(UserText(), Html(f'<p class="small">{esc(text)}</p>')),
                      numbers={KIND: {"method": method, "metric": metric.field, "n": int(len(ok)),
                                      "n_crashed": int(run.n_crashed), "values": {}, "measures": {}, "ns": {},
@@ -168,7 +169,8 @@ def build(run, options) -> Slide:
 
     cells = []
     main: dict[str, dict] = {}
-    columns = [(ALL, ok)]
+    pooled = tr("all budgets")
+    columns = [(pooled, ok)]
     budget_order: list[str] = []
     if options.get("per_budget", False):
         for b in sorted(ok["budget"].unique()):
@@ -177,7 +179,7 @@ def build(run, options) -> Slide:
     for col_name, frame in columns:
         for hp in hps:
             c = against(frame[hp.column], frame[metric.field], hp, method)
-            if col_name == ALL:
+            if col_name == pooled:
                 main[hp.name] = c
             cells.append({"hp": hp.name, "column": col_name, **c, "label": cell_label(c)})
     order = sorted(main, key=lambda h: (main[h]["value"] is None, -abs(main[h]["value"] or 0), h))
@@ -186,8 +188,8 @@ def build(run, options) -> Slide:
     for c in cells:
         c["row"] = row_label[c["hp"]]
 
-    charts = [_heatmap(cells, [row_label[h] for h in order], [ALL, *budget_order], method,
-                       "Hyperparameter against " + metric.field)]
+    charts = [_heatmap(cells, [row_label[h] for h in order], [pooled, *budget_order], method,
+                       tr("Hyperparameter against {metric}", metric=metric.name))]
     strongest_pair = None
     if options.get("pairs", False) and len(hps) >= 2:
         configs = ok.drop_duplicates("config_id")
@@ -197,8 +199,9 @@ def build(run, options) -> Slide:
                 c = pair(configs[hx.column], configs[hy.column], hx, hy, method)
                 pcells.append({"hp": hy.name, "row": hy.name, "column": hx.name, **c, "label": cell_label(c)})
         names = [hp.name for hp in hps]
-        charts.append(_heatmap(pcells, names[1:], names[:-1], method, "Hyperparameter against hyperparameter "
-                               f"({len(configs):,} configurations)", compact=True))
+        charts.append(_heatmap(pcells, names[1:], names[:-1], method,
+                               tr("Hyperparameter against hyperparameter ({n} configurations)", n=len(configs)),
+                               compact=True))
         done = [c for c in pcells if c["value"] is not None]
         strongest_pair = max(done, key=lambda c: abs(c["value"])) if done else None
     spec = vega_lite(alt.hconcat(*charts, spacing=40).resolve_scale(color="independent"))
@@ -223,24 +226,47 @@ def build(run, options) -> Slide:
         "strongest_pair_value": None if strongest_pair is None else strongest_pair["value"],
     }
     chart_id = f"s{idx}-correlations"
-    word = "Spearman's ρ (rank correlation)" if method == "spearman" else "Pearson's r (linear correlation)"
+    if method == "spearman":
+        lead = tr("Spearman's ρ (rank correlation), −1 to +1; categorical: η (grey), 0 to 1, no sign. Conditional: "
+                  "only where set (n on the row). Hover for n and p.")
+    else:
+        lead = tr("Pearson's r (linear correlation), −1 to +1; categorical: η (grey), 0 to 1, no sign. Conditional: "
+                  "only where set (n on the row). Hover for n and p.")
     caption = " ".join(s for s in (
-        f"{word}, −1 to +1; categorical: η (grey), 0 to 1, no sign. Conditional: only where set "
-        "(n on the row). Hover for n and p.",
-        "Pairs: once per configuration; Cramér's V for two categorical." if len(charts) > 1 else "",
+        lead, tr("Pairs: once per configuration; Cramér's V for two categorical.") if len(charts) > 1 else "",
         crashed_note(run)) if s)
     weakest = computed[-1] if computed else None
-    description = (f"Heatmap of {len(hps)} hyperparameters against {metric.field}"
-                   + (f", strongest {strongest} ({cell_label(main[strongest])}), weakest {weakest} "
-                      f"({cell_label(main[weakest])})" if strongest else "") + ".")
+    if strongest:
+        description = tr("Heatmap of {n} hyperparameters against {metric}, strongest {strongest} ({strongest_value}), "
+                         "weakest {weakest} ({weakest_value}).", n=len(hps), metric=metric.name, strongest=strongest,
+                         strongest_value=cell_label(main[strongest]), weakest=weakest,
+                         weakest_value=cell_label(main[weakest]))
+    else:
+        description = tr("Heatmap of {n} hyperparameters against {metric}.", n=len(hps), metric=metric.name)
     chart = Chart(id=chart_id, spec=spec, caption=caption, description=description,
-                  state=f"{word} of {len(hps)} hyperparameters against {metric.field}"
-                        + (", per budget" if budget_order else "") + ".")
-    title = options.title or (f"{strongest} goes most with {metric.field}"
-                              if strongest else "Hyperparameters against " + metric.field)
+                  state=_state(method, bool(budget_order), len(hps), metric))
+    title = options.title or (tr("{name} goes most with {metric}", name=strongest, metric=metric.name)
+                              if strongest else _plain_title(metric))
     short, detail = _summary(numbers, metric, hps)
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(short)),
                  notes=detail + " " + _notes(numbers, metric), numbers={KIND: numbers})
+
+
+def _plain_title(metric: Metric) -> str:
+    return tr("Hyperparameters against {metric}", metric=metric.name)
+
+
+def _no_metric_sentence(metric: Metric) -> str:
+    return tr("No evaluation has an accuracy.") if metric.field == "accuracy" else tr("No evaluation has a loss.")
+
+
+def _state(method: str, per_budget: bool, n_hps: int, metric: Metric) -> str:
+    p = dict(n=n_hps, metric=metric.name)
+    if method == "spearman":
+        return (tr("Spearman's ρ (rank correlation) of {n} hyperparameters against {metric}, per budget.", **p)
+                if per_budget else tr("Spearman's ρ (rank correlation) of {n} hyperparameters against {metric}.", **p))
+    return (tr("Pearson's r (linear correlation) of {n} hyperparameters against {metric}, per budget.", **p)
+            if per_budget else tr("Pearson's r (linear correlation) of {n} hyperparameters against {metric}.", **p))
 
 
 def _heatmap(cells: list[dict], rows: list[str], cols: list[str], method: str, title: str, *,
@@ -251,8 +277,8 @@ def _heatmap(cells: list[dict], rows: list[str], cols: list[str], method: str, t
     df["value"] = df["value"].map(lambda v: None if v is None else round(v, 4))
     df["p"] = df["p"].map(lambda v: None if v is None else float(f"{v:.3g}"))
     df["signed"] = df["measure"].isin(["rho", "r"])
-    df["measure_name"] = df["measure"].map({"rho": "Spearman ρ", "r": "Pearson r", "eta": "η (correlation ratio)",
-                                            "v": "Cramér's V"})
+    df["measure_name"] = df["measure"].map({"rho": tr("Spearman ρ"), "r": tr("Pearson r"),
+                                            "eta": tr("η (correlation ratio)"), "v": tr("Cramér's V")})
     cell_w = 52 if compact else (240 if len(cols) == 1 else 96)
     # The pairs heatmap shares the first one's color scales: one set of legends is enough.
     legend = None if compact else alt.Legend(orient="right", direction="vertical", gradientLength=120)
@@ -260,14 +286,15 @@ def _heatmap(cells: list[dict], rows: list[str], cols: list[str], method: str, t
     base = alt.Chart(df).encode(
         x=alt.X("column:N", sort=cols, title=None, axis=alt.Axis(orient="top", labelAngle=-40 if compact else 0)),
         y=alt.Y("row:N", sort=rows, title=None),
-        tooltip=[alt.Tooltip("hp:N", title="hyperparameter"), alt.Tooltip("column:N", title="against" if compact else "budget"),
-                 alt.Tooltip("measure_name:N", title="measure"), alt.Tooltip("value:Q", title="value", format=".3f"),
-                 alt.Tooltip("n:Q", title="n"), alt.Tooltip("p:Q", title="p-value", format=".3g")])
+        tooltip=[alt.Tooltip("hp:N", title=tr("hyperparameter")),
+                 alt.Tooltip("column:N", title=tr("against") if compact else tr("budget")),
+                 alt.Tooltip("measure_name:N", title=tr("measure")), alt.Tooltip("value:Q", title=tr("value"), format=".3f"),
+                 alt.Tooltip("n:Q", title="n"), alt.Tooltip("p:Q", title=tr("p-value"), format=".3g")])
     signed = base.transform_filter("datum.signed && datum.value != null").mark_rect(stroke="white").encode(
-        color=alt.Color("value:Q", title="Spearman ρ" if method == "spearman" else "Pearson r",
+        color=alt.Color("value:Q", title=tr("Spearman ρ") if method == "spearman" else tr("Pearson r"),
                         scale=alt.Scale(domain=[-1, 1], domainMid=0), legend=legend))
     unsigned = base.transform_filter("!datum.signed && datum.value != null").mark_rect(stroke="white").encode(
-        color=alt.Color("value:Q", title="η / V (no sign)",
+        color=alt.Color("value:Q", title=tr("η / V (no sign)"),
                         scale=alt.Scale(domain=[0, 1], scheme="greys"), legend=legend))
     empty = base.transform_filter("datum.value == null").mark_rect(stroke="white", opacity=0.08)
     # Text colors by the cell under them: signed cells are pale (light theme) or dark (dark theme)
@@ -292,39 +319,57 @@ def _summary(n: dict, metric: Metric, hps) -> tuple[str, str]:
     """The strongest association: one sentence for the slide (escaped HTML) and the detail, with
     its n, p and test, for the notes."""
     if n["strongest"] is None:
-        text = "No hyperparameter varied enough to correlate with " + metric.field + "."
+        text = tr("No hyperparameter varied enough to correlate with {metric}.", metric=metric.name)
         return f'<p class="takeaway">{esc(text)}</p>', text
     s, v, m = n["strongest"], n["strongest_value"], n["strongest_measure"]
+    p = dict(name=s, metric=metric.name, v=f"{v:.2f}", p=_p(n["p_values"][s]))
     if m == "eta":
-        how = (f"the {metric.field} differs most between its choices (η = {v:.2f}; 0 = no difference, 1 = the "
-               f"choice decides it; p {_p(n['p_values'][s])} in a Kruskal–Wallis test)")
+        # The η's test follows the method: ranks (Kruskal–Wallis) with Spearman, values (ANOVA) with Pearson.
+        if n["method"] == "spearman":
+            detail = tr("Strongest: {name}: the {metric} differs most between its choices (η = {v}; 0 = no "
+                        "difference, 1 = the choice decides it; {p} in a Kruskal–Wallis test).", **p)
+        else:
+            detail = tr("Strongest: {name}: the {metric} differs most between its choices (η = {v}; 0 = no "
+                        "difference, 1 = the choice decides it; {p} in a one-way ANOVA).", **p)
+        short = tr("{name} matters most: the {metric} differs between its choices (η = {v}).", **p)
     else:
-        direction = "higher" if v > 0 else "lower"
+        # i18n: {test} is the test's name, Spearman or Pearson; {symbol} is ρ or r.
+        p.update(symbol=SYMBOL[m], v=signed(v), n=n["ns"][s], test="Spearman" if m == "rho" else "Pearson")
         good = (v > 0) == metric.higher_is_better
-        how = (f"larger values go with {direction} {metric.field}, i.e. {'better' if good else 'worse'} results "
-               f"({SYMBOL[m]} = {signed(v)}, n = {n['ns'][s]:,}, p {_p(n['p_values'][s])} in a "
-               f"{'Spearman' if m == 'rho' else 'Pearson'} correlation test)")
+        if v > 0 and good:
+            detail = tr("Strongest: {name}: larger values go with higher {metric}, i.e. better results ({symbol} = {v}, "
+                        "n = {n}, {p} in a {test} correlation test).", **p)
+        elif v > 0:
+            detail = tr("Strongest: {name}: larger values go with higher {metric}, i.e. worse results ({symbol} = {v}, "
+                        "n = {n}, {p} in a {test} correlation test).", **p)
+        elif good:
+            detail = tr("Strongest: {name}: larger values go with lower {metric}, i.e. better results ({symbol} = {v}, "
+                        "n = {n}, {p} in a {test} correlation test).", **p)
+        else:
+            detail = tr("Strongest: {name}: larger values go with lower {metric}, i.e. worse results ({symbol} = {v}, "
+                        "n = {n}, {p} in a {test} correlation test).", **p)
+        short = (tr("Larger {name} goes with higher {metric} ({symbol} = {v}, {p}, {test} test).", **p) if v > 0
+                 else tr("Larger {name} goes with lower {metric} ({symbol} = {v}, {p}, {test} test).", **p))
     cats = [hp.name for hp in hps if hp.type == "categorical"]
-    detail = f"Strongest: {s}: {how}." + (f" Categorical ({', '.join(cats)}): η says how much, not which way."
-                                          if cats else "")
-    if m == "eta":
-        short = f"{s} matters most: the {metric.field} differs between its choices (η = {v:.2f})."
-    else:
-        short = (f"Larger {s} goes with {'higher' if v > 0 else 'lower'} {metric.field} "
-                 f"({SYMBOL[m]} = {signed(v)}, p {_p(n['p_values'][s])}, {'Spearman' if m == 'rho' else 'Pearson'} test).")
+    if cats:
+        detail += " " + tr("Categorical ({names}): η says how much, not which way.", names=tr(", ").join(cats))
     return f'<p class="takeaway">{esc(short)}</p>', detail
 
 
 def _notes(n: dict, metric: Metric) -> str:
-    pooled = "the columns per budget separate them" if n["per_budget"] else "per_budget: true separates them"
-    return (f"Computed on the {n['n']:,} evaluations that have {'an accuracy' if metric.field == 'accuracy' else 'a loss'}, "
-            "pooled over all budgets. Pooling mixes in the budget itself (longer training scores better, and the "
-            f"model picks later, on larger budgets): {pooled}. A correlation says which way a hyperparameter "
-            "tends to move the result, not that it causes it.")
+    computed = (tr("Computed on the {n} evaluations that have an accuracy, pooled over all budgets.", n=n["n"])
+                if metric.field == "accuracy"
+                else tr("Computed on the {n} evaluations that have a loss, pooled over all budgets.", n=n["n"]))
+    pooled = (tr("Pooling mixes in the budget itself (longer training scores better, and the model picks later, on "
+                 "larger budgets): the columns per budget separate them.") if n["per_budget"]
+              else tr("Pooling mixes in the budget itself (longer training scores better, and the model picks later, "
+                      "on larger budgets): per_budget: true separates them."))
+    return " ".join((computed, pooled, tr("A correlation says which way a hyperparameter tends to move the result, "
+                                          "not that it causes it.")))
 
 
 def _p(p: float | None) -> str:
+    """'p = 0.03', 'p < 0.001', or that no p-value was computed."""
     if p is None:
-        return "not computed"
-    return "< 0.001" if p < 0.001 else f"= {fmt.num(p, 2)}"
-
+        return tr("p not computed")
+    return "p < 0.001" if p < 0.001 else f"p = {fmt.num(p, 2)}"

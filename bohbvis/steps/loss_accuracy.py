@@ -22,6 +22,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr
 from ..model import format as fmt
 from ..options import Choice
 from ._base import Chart, Link, Slide, Table, UserText
@@ -64,12 +65,13 @@ def _scale(axis: str, values: pd.Series):
     if axis == "auto":
         axis = "log" if positive and float(v.max()) / float(v.min()) > 20 else "linear"
         if axis == "log":
-            return alt.Scale(type="log", nice=False), "The loss axis is logarithmic: the losses span more than a factor of 20."
+            return alt.Scale(type="log", nice=False), tr("The loss axis is logarithmic: the losses span more than a "
+                                                         "factor of 20.")
     if axis == "linear":
         return alt.Scale(zero=False), ""
     if positive:
         return alt.Scale(type="log", nice=False), ""
-    return alt.Scale(type="symlog"), "Some losses are zero or negative, so the loss axis is symlog, not log."
+    return alt.Scale(type="symlog"), tr("Some losses are zero or negative, so the loss axis is symlog, not log.")
 
 
 def _budget_jitter(points: pd.DataFrame, eta: float | None) -> np.ndarray:
@@ -98,21 +100,21 @@ def build(run, options) -> Slide:
     pts["budget_label"] = pts["budget"].map(fmt.budget)
     loss_scale, scale_note = _scale(loss_axis, pts["loss"])
 
-    tips = [alt.Tooltip("sample_id:N", title="sample"), alt.Tooltip("sample_type:N", title="sample type"),
-            alt.Tooltip("bracket:O", title="bracket"), alt.Tooltip("round:O", title="round"),
-            alt.Tooltip("budget_label:N", title="budget"), alt.Tooltip("loss:Q", title="loss", format=".4~g")]
+    tips = [alt.Tooltip("sample_id:N", title=tr("sample")), alt.Tooltip("sample_type:N", title=tr("sample type")),
+            alt.Tooltip("bracket:O", title=tr("bracket")), alt.Tooltip("round:O", title=tr("round")),
+            alt.Tooltip("budget_label:N", title=tr("budget")), alt.Tooltip("loss:Q", title=tr("loss"), format=".4~g")]
     if has_acc:
         pts["accuracy"] = pts["accuracy"].round(6)
-        x = alt.X("loss:Q", title="loss", scale=loss_scale)
-        y = alt.Y("accuracy:Q", title="accuracy", scale=alt.Scale(zero=False), axis=alt.Axis(format=".0%"))
-        tips.append(alt.Tooltip("accuracy:Q", title="accuracy", format=".2%"))
+        x = alt.X("loss:Q", title=tr("loss"), scale=loss_scale)
+        y = alt.Y("accuracy:Q", title=tr("accuracy"), scale=alt.Scale(zero=False), axis=alt.Axis(format=".0%"))
+        tips.append(alt.Tooltip("accuracy:Q", title=tr("accuracy"), format=".2%"))
         brush_fields = ("loss", "accuracy")
     else:
         pts["budget_x"] = _budget_jitter(pts, run.eta)
-        x = alt.X("budget_x:Q", title="budget (dots spread a little sideways)",
+        x = alt.X("budget_x:Q", title=tr("budget (dots spread a little sideways)"),
                   scale=alt.Scale(type="log", nice=False, padding=14),
                   axis=alt.Axis(values=[number(b) for b in run.budgets], format="~g"))
-        y = alt.Y("loss:Q", title="loss (lower is better)", scale=loss_scale)
+        y = alt.Y("loss:Q", title=tr("loss (lower is better)"), scale=loss_scale)
         brush_fields = ("budget_x", "loss")
     pts = pts.drop(columns=["budget"])
 
@@ -121,9 +123,9 @@ def build(run, options) -> Slide:
         # The bars beside the dots name the sample types in the same colors: no legend needed.
         color = sample_type_color(legend=None)
     elif color_by == "budget":
-        color = alt.Color("budget_label:O", title="budget", sort=[fmt.budget(b) for b in run.budgets])
+        color = alt.Color("budget_label:O", title=tr("budget"), sort=[fmt.budget(b) for b in run.budgets])
     else:
-        color = alt.Color("bracket:O", title="bracket", legend=alt.Legend(columns=2))
+        color = alt.Color("bracket:O", title=tr("bracket"), legend=alt.Legend(columns=2))
     scatter = alt.Chart(pts).mark_circle(size=36).encode(
         x=x, y=y, color=color, tooltip=tips,
         opacity=alt.condition(brush, alt.value(0.8), alt.value(0.12)),
@@ -156,40 +158,41 @@ def build(run, options) -> Slide:
 
     chart_id = f"s{idx}-loss-accuracy"
     caption = " ".join(s for s in (
-        _summary(numbers, metric), "Bars: sample types in the brush (all when none); ticks: among all dots.",
+        _summary(numbers, metric), tr("Bars: sample types in the brush (all when none); ticks: among all dots."),
         sampled.note, crashed_note(run)) if s)
     chart = Chart(id=chart_id, spec=spec, links=(Link(param=PARAM, key="sample_id", carry=True),),
                   caption=caption,
-                  state=f"No brush drawn: the bars show the sample types of all {len(pts):,} dots.",
+                  state=tr("No brush drawn: the bars show the sample types of all {n} dots.", n=len(pts)),
                   description=_description(ok, metric, has_acc, numbers))
     columns = base_columns(run, metric)
     table = Table(id=f"{chart_id}-table", columns=columns,
                   rows=table_rows(sampled.frame.assign(**{f: pts[f] for f in brush_fields}), columns,
                                   extra=brush_fields),
                   follows=(chart_id,), sort=metric.sort, caption=sampled.note, static_rows=6,
-                  empty_text="Drag a box on the scatter to list those evaluations here.",
+                  empty_text=tr("Drag a box on the scatter to list those evaluations here."),
                   collapsed=True)  # the scatter gets the slide; "Show the table" lists the brushed rows
     # The title names the two largest shares (one line at 1280×720); the caption has all three.
-    mix = ", ".join(f"{fmt.pct(top_shares[t], 0)} {t}" for t in sorted(SAMPLE_TYPE_ORDER, key=lambda t: -top_shares[t])[:2])
+    mix = tr(", ").join(_share_of(t, top_shares[t]) for t in sorted(SAMPLE_TYPE_ORDER, key=lambda t: -top_shares[t])[:2])
     # "Top" here is evaluations by the metric, not the deck's ranking of configurations: the title
     # says so instead of calling them the best.
-    title = options.title or (f"Top {fmt.pct(TOP_FRACTION, 0)} by {metric.field}: {mix}" if top_n
-                              else "Loss and accuracy of every evaluation")
+    title = options.title or (tr("Top {share} by {metric}: {mix}", share=fmt.pct(TOP_FRACTION, 0), metric=metric.name,
+                                 mix=mix) if top_n
+                              else tr("Loss and accuracy of every evaluation"))
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, table),
                  notes=" ".join(s for s in (_notes(numbers), scale_note) if s), numbers={KIND: numbers})
 
 
 def _description(ok: pd.DataFrame, metric: Metric, has_acc: bool, n: dict) -> str:
     if not len(ok):
-        return "An empty scatter: no evaluation returned a loss."
-    loss = f"loss from {fmt.num(ok['loss'].min())} to {fmt.num(ok['loss'].max())}"
+        return tr("An empty scatter: no evaluation returned a loss.")
+    p = dict(n=n["n"], low=fmt.num(ok["loss"].min()), high=fmt.num(ok["loss"].max()), bo=fmt.pct(n["share_bo"], 0),
+             random=fmt.pct(n["share_random"], 0), promoted=fmt.pct(n["share_promoted"], 0))
     if has_acc and ok["accuracy"].notna().any():
-        what = (f"Scatter of {n['n']:,} evaluations, {loss} against accuracy from "
-                f"{fmt.pct(ok['accuracy'].min())} to {fmt.pct(ok['accuracy'].max())}")
-    else:
-        what = f"Scatter of {n['n']:,} evaluations, {loss} by budget"
-    return (what + f"; bars: sample types in the brush, now {fmt.pct(n['share_bo'], 0)} BO, "
-            f"{fmt.pct(n['share_random'], 0)} random, {fmt.pct(n['share_promoted'], 0)} promoted.")
+        return tr("Scatter of {n} evaluations, loss from {low} to {high} against accuracy from {acc_low} to {acc_high}; "
+                  "bars: sample types in the brush, now {bo} BO, {random} random, {promoted} promoted.",
+                  acc_low=fmt.pct(ok["accuracy"].min()), acc_high=fmt.pct(ok["accuracy"].max()), **p)
+    return tr("Scatter of {n} evaluations, loss from {low} to {high} by budget; bars: sample types in the brush, now "
+              "{bo} BO, {random} random, {promoted} promoted.", **p)
 
 
 def _share_bars(pts: pd.DataFrame, overall: dict[str, float], brush):
@@ -205,44 +208,59 @@ def _share_bars(pts: pd.DataFrame, overall: dict[str, float], brush):
         label="format(datum.count / datum.total, '.0%') + ' (' + datum.count + ')'",
     ).encode(y=y)
     bar = bars.mark_bar().encode(
-        x=alt.X("share:Q", title="share of the brushed dots", scale=x_scale, axis=alt.Axis(format=".0%")),
+        x=alt.X("share:Q", title=tr("share of the brushed dots"), scale=x_scale, axis=alt.Axis(format=".0%")),
         color=sample_type_color(legend=None),
-        tooltip=[alt.Tooltip("sample_type:N", title="sample type"), alt.Tooltip("count:Q", title="brushed dots"),
-                 alt.Tooltip("share:Q", title="share", format=".1%")])
+        tooltip=[alt.Tooltip("sample_type:N", title=tr("sample type")), alt.Tooltip("count:Q", title=tr("brushed dots")),
+                 alt.Tooltip("share:Q", title=tr("share"), format=".1%")])
     text = bars.mark_text(align="left", dx=4, fontSize=12).encode(x=alt.X("share:Q"), text="label:N")
     ticks = alt.Chart(pd.DataFrame(
         [{"sample_type": t, "share_all": round(overall[t], 4)} for t in SAMPLE_TYPE_ORDER]
     )).mark_tick(thickness=2, size=30, opacity=0.8).encode(
         y=y, x=alt.X("share_all:Q"),
-        tooltip=[alt.Tooltip("sample_type:N", title="sample type"),
-                 alt.Tooltip("share_all:Q", title="share among all dots", format=".1%")])
+        tooltip=[alt.Tooltip("sample_type:N", title=tr("sample type")),
+                 alt.Tooltip("share_all:Q", title=tr("share among all dots"), format=".1%")])
     return alt.layer(bar, ticks, text).properties(
         width=BAR_WIDTH, height=HEIGHT * 0.6,
-        title=alt.Title("Sample types in the brush", anchor="start", fontSize=14))
+        title=alt.Title(tr("Sample types in the brush"), anchor="start", fontSize=14))
+
+
+def _share_of(sample_type: str, share: float) -> str:
+    """'62% promoted': a list item naming a sample type and its share."""
+    v = fmt.pct(share, 0)
+    if sample_type == "BO":
+        return tr("{share} BO", share=v)
+    if sample_type == "promoted":
+        return tr("{share} promoted", share=v)
+    return tr("{share} random", share=v)
 
 
 def _mix(n: dict, prefix: str) -> str:
-    return ", ".join(f"{fmt.pct(n[prefix + k], 0)} {label}" for k, label in
-                     (("bo", "BO"), ("promoted", "promoted"), ("random", "random")))
+    return tr(", ").join(_share_of(t, n[prefix + k]) for k, t in (("bo", "BO"), ("promoted", "promoted"),
+                                                                  ("random", "random")))
 
 
 def _summary(n: dict, metric) -> str:
     """The slide's computed sentence (inline Markdown for the chart caption; fixed words only)."""
     if not n["top_n"]:
-        return f"No evaluation has a {metric.field}."
-    text = (f"Top {fmt.pct(TOP_FRACTION, 0)} of evaluations by {metric.field} ({n['top_n']:,}): "
-            f"**{_mix(n, 'top_share_')}**; all {n['n']:,}: {_mix(n, 'share_')}.")
+        return tr("No evaluation has an accuracy.") if metric.field == "accuracy" else tr("No evaluation has a loss.")
+    text = tr("Top {share} of evaluations by {metric} ({n}): **{top}**; all {total}: {mix}.",
+              share=fmt.pct(TOP_FRACTION, 0), metric=metric.name, n=n["top_n"], top=_mix(n, "top_share_"),
+              total=n["n"], mix=_mix(n, "share_"))
     if n["mode"] == "loss_budget":
-        text += " This run records no accuracy, so the dots show loss against budget."
+        text += " " + tr("This run records no accuracy, so the dots show loss against budget.")
     return text
 
 
 def _notes(n: dict) -> str:
-    lead = ("Each dot is one evaluation; lower loss usually means higher accuracy"
-            + (f" (here Spearman's ρ = {signed(n['rho'])})." if n["rho"] is not None else ".")
-            if n["mode"] == "loss_accuracy" else
-            "This run records no accuracy, so each evaluation's loss is drawn against its budget instead.")
-    return (lead + " Drag a box over a region: the bars show which sample types are inside, the table lists "
-            "them, and later slides can highlight them. *Promoted* dots are re-runs, on a larger budget, of "
-            "configurations first picked at random or by BO; a larger budget usually scores better, so promoted "
-            f"dots crowd the best region ({fmt.pct(n['top_share_promoted'], 0)} of the top 10% here).")
+    if n["mode"] != "loss_accuracy":
+        lead = tr("This run records no accuracy, so each evaluation's loss is drawn against its budget instead.")
+    elif n["rho"] is not None:
+        lead = tr("Each dot is one evaluation; lower loss usually means higher accuracy (here Spearman's ρ = {rho}).",
+                  rho=signed(n["rho"]))
+    else:
+        lead = tr("Each dot is one evaluation; lower loss usually means higher accuracy.")
+    return lead + " " + tr(
+        "Drag a box over a region: the bars show which sample types are inside, the table lists them, and later "
+        "slides can highlight them. *Promoted* dots are re-runs, on a larger budget, of configurations first picked "
+        "at random or by BO; a larger budget usually scores better, so promoted dots crowd the best region ({share} "
+        "of the top 10% here).", share=fmt.pct(n["top_share_promoted"], 0))

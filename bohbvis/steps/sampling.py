@@ -30,6 +30,7 @@ import math
 import pandas as pd
 
 from ..analysis.ranking import LOSS_RULE, BestRule, ranked_configs, rule_for
+from ..i18n import tr, trn
 from ..model import format as fmt
 from ..options import Float, Int, OneOf
 from ._base import Chart, Html, Slide, UserText
@@ -39,7 +40,7 @@ from ._rows import crashed_note, number, plain
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
 from ._sampling import MAX_POINTS, sample_points
 from ._html import esc
-from ._units import axis_title, best_by_option, budget_unit_option
+from ._units import best_by_option, budget_unit_option
 from .budgets import box_stats, budget_labels, jitter, strip_box, zoom_domain
 
 KIND = "sampling"
@@ -123,45 +124,58 @@ def _budget_sentences(rows: list[dict], metric: Metric) -> tuple[str, str]:
     and the medians, n and p behind it."""
     both = [r for r in rows if r["n_random"] >= MIN_GROUP and r["n_bo"] >= MIN_GROUP]
     if not both:
-        return (f"No budget has at least {MIN_GROUP} first runs of both kinds to compare.", "")
+        return (tr("No budget has at least {min} first runs of both kinds to compare.", min=MIN_GROUP), "")
     shown = sorted(both, key=lambda r: r["budget"])
-    parts = [f"budget {fmt.budget(r['budget'])}: {metric.fmt(r['median_bo'])} (n = {r['n_bo']}) vs "
-             f"{metric.fmt(r['median_random'])} (n = {r['n_random']}), {p_text(r['p_value'])}" for r in shown]
+    parts = [tr("budget {budget}: {bo} (n = {n_bo}) vs {random} (n = {n_random}), {p}", budget=fmt.budget(r["budget"]),
+                bo=metric.fmt(r["median_bo"]), n_bo=r["n_bo"], random=metric.fmt(r["median_random"]),
+                n_random=r["n_random"], p=p_text(r["p_value"])) for r in shown]
     wins = [r for r in shown if r["median_bo"] != r["median_random"]
             and (r["median_bo"] > r["median_random"]) == metric.higher_is_better]
     clear = sum(r["p_value"] is not None and r["p_value"] < 0.05 for r in wins)
+    p = dict(metric=metric.name, clear=clear, wins=len(wins), n=len(shown))
     if not wins:
-        summary = "On first runs, the model's picks did not beat random ones on any budget compared."
+        summary = tr("On first runs, the model's picks did not beat random ones on any budget compared.")
+    elif len(wins) == len(shown) and len(shown) > 1:
+        summary = tr("On first runs, the model's picks had a better median {metric} than random ones on every budget "
+                     "compared ({clear} of them with p < 0.05 in a Mann–Whitney U test).", **p)
+    elif len(wins) == len(shown):
+        summary = tr("On first runs, the model's picks had a better median {metric} than random ones on the budget "
+                     "compared ({clear} of them with p < 0.05 in a Mann–Whitney U test).", **p)
     else:
-        where = (f"{'every' if len(shown) > 1 else 'the'} budget compared" if len(wins) == len(shown)
-                 else f"{len(wins)} of {len(shown)} budgets compared")
-        summary = (f"On first runs, the model's picks had a better median {metric.field} than random ones on "
-                   f"{where} ({clear} of them with p < 0.05 in a Mann–Whitney U test).")
-    return summary, f"Median {metric.field} of first runs, model vs random — " + "; ".join(parts) + "."
+        summary = tr("On first runs, the model's picks had a better median {metric} than random ones on {wins} of {n} "
+                     "budgets compared ({clear} of them with p < 0.05 in a Mann–Whitney U test).", **p)
+    return summary, tr("Median {metric} of first runs, model vs random — {parts}.", metric=metric.name,
+                       parts=tr("; ").join(parts))
 
 
 def _top_sentence(k: int, n_bo_top: int, n_configs: int, n_bo: int, p: float | None, n_all: int | None = None) -> str:
     if n_bo == 0:
-        return (f"The model proposed none of the {n_configs} configurations (BOHB samples at random until "
-                "it has enough results on a budget), so there is nothing to compare.")
+        return tr("The model proposed none of the {n} configurations (BOHB samples at random until it has enough "
+                  "results on a budget), so there is nothing to compare.", n=n_configs)
     if n_bo == n_configs:
-        return f"The model proposed all {n_configs} configurations: there are no random picks to compare with."
+        return tr("The model proposed all {n} configurations: there are no random picks to compare with.", n=n_configs)
     share_all = n_bo / n_configs
-    with_result = "" if n_all in (None, n_configs) else " with a result"
-    text = (f"{n_bo_top} of the top {k} {'was' if n_bo_top == 1 else 'were'} proposed by the model, while the model proposed "
-            f"{fmt.pct(share_all, 0)} of all {n_configs} configurations{with_result}.")
+    q = dict(k=k, share=fmt.pct(share_all, 0), total=n_configs)
+    if n_all in (None, n_configs):
+        parts = [trn("{n} of the top {k} was proposed by the model, while the model proposed {share} of all {total} "
+                     "configurations.", "{n} of the top {k} were proposed by the model, while the model proposed "
+                     "{share} of all {total} configurations.", n_bo_top, **q)]
+    else:
+        parts = [trn("{n} of the top {k} was proposed by the model, while the model proposed {share} of all {total} "
+                     "configurations with a result.", "{n} of the top {k} were proposed by the model, while the model "
+                     "proposed {share} of all {total} configurations with a result.", n_bo_top, **q)]
     if n_bo_top / k > share_all:
         if p is not None and p < 0.05:
-            text += (f" More than its share: if the model's picks were no better than random ones, "
-                     f"this would happen with probability {fmt.pct(p, 0 if p >= 0.01 else 1)} (hypergeometric test).")
+            parts.append(tr("More than its share: if the model's picks were no better than random ones, this would "
+                            "happen with probability {p} (hypergeometric test).", p=fmt.pct(p, 0 if p >= 0.01 else 1)))
         else:
-            text += (f" More than its share, but with so few configurations that could be chance "
-                     f"(hypergeometric test, {p_text(p)}).")
+            parts.append(tr("More than its share, but with so few configurations that could be chance (hypergeometric "
+                            "test, {p}).", p=p_text(p)))
     else:
-        text += " The model did not place more than its share among the best here."
+        parts.append(tr("The model did not place more than its share among the best here."))
     if k < 5:
-        text += f" (n = {k}: too few to conclude.)"
-    return text
+        parts.append(tr("(n = {k}: too few to conclude.)", k=k))
+    return " ".join(parts)
 
 
 def build(run, options) -> Slide:
@@ -183,7 +197,7 @@ def build(run, options) -> Slide:
     if k and 0 < n_bo < n_configs:
         p = float(hypergeom.sf(n_bo_top - 1, n_configs, n_bo, k))
     verdict = (_top_sentence(k, n_bo_top, n_configs, n_bo, p, run.n_configs) if n_configs
-               else "No configuration has a result.")
+               else tr("No configuration has a result."))
 
     # First runs only: an evaluation whose sample type is random or BO is a configuration's first.
     ok = run.ok[run.ok[metric.field].notna()]
@@ -203,36 +217,43 @@ def build(run, options) -> Slide:
     present = set(configs["origin"]) | set(first["sample_type"])
     color = sample_type_color(legend=alt.Legend(values=[t for t in SAMPLE_TYPE_ORDER if t in present], orient="top"))
     left = strip_box(points, stats, x="budget_label", x_order=order,
-                     x_title=axis_title(unit) + " of each pick's first run",
+                     x_title=(tr("budget ({unit}) of each pick's first run", unit=unit) if unit
+                              else tr("budget of each pick's first run")),
                      metric=metric, color=color, width=min(140 * max(len(order), 1) + 60, 660), height=300,
-                     tooltip_extra=(alt.Tooltip("sample_type:N", title="sample type"),), y_domain=y_domain)
-    left = left.properties(title="Model-based (BO) versus random picks, first run")
+                     tooltip_extra=(alt.Tooltip("sample_type:N", title=tr("sample type")),), y_domain=y_domain)
+    left = left.properties(title=tr("Model-based (BO) versus random picks, first run"))
     right = _share_bars(configs, k, n_configs)
     spec = vega_lite(alt.hconcat(left, right, spacing=50).resolve_scale(xOffset="independent"))
 
     n_unknown = int((configs["origin"] == "promoted").sum())
     caption = " ".join(s for s in (
-        "Left: each pick's first run (promoted re-runs left out); boxes: quartiles and median. Right: origin of "
-        f"the top and of all configurations (top: {_rule_words(best_rule)}).",
-        f"{run.n_configs - n_configs:,} of the run's {run.n_configs:,} configurations have no result (crashed) "
-        "and are not counted." if run.n_configs > n_configs else "",
+        tr("Left: each pick's first run (promoted re-runs left out); boxes: quartiles and median. Right: origin of "
+           "the top and of all configurations (top: {rule}).", rule=_rule_words(best_rule)),
+        tr("{n} of the run's {total} configurations have no result (crashed) and are not counted.",
+           n=run.n_configs - n_configs, total=run.n_configs) if run.n_configs > n_configs else "",
         sampled.note,
-        f"{n_outside:,} extreme evaluation(s) lie outside the drawn range." if n_outside else "",
-        f"{n_unknown} configuration(s) have no first-round evaluation in the data (e.g. a warm start): origin "
-        "unknown, counted as 'promoted'." if n_unknown else "",
+        trn("{n} extreme evaluation lies outside the drawn range.",
+            "{n} extreme evaluations lie outside the drawn range.", n_outside) if n_outside else "",
+        trn("{n} configuration has no first-round evaluation in the data (e.g. a warm start): origin unknown, "
+            "counted as 'promoted'.", "{n} configurations have no first-round evaluation in the data (e.g. a warm "
+            "start): origin unknown, counted as 'promoted'.", n_unknown) if n_unknown else "",
         crashed_note(run)) if s)
     first_row = next((r for r in rows if r["n_random"] >= MIN_GROUP and r["n_bo"] >= MIN_GROUP), None)
-    description = ("Box plots of each pick's first run by budget, BO beside random"
-                   + (f"; at budget {fmt.budget(first_row['budget'])} the medians are {metric.fmt(first_row['median_bo'])} "
-                      f"(BO) and {metric.fmt(first_row['median_random'])} (random)" if first_row else "")
-                   + f". Bars: {n_bo_top} of the top {k} are BO picks, against {fmt.pct(n_bo / n_configs if n_configs else 0, 0)} "
-                     f"of all {n_configs:,} configurations.")
-    chart = Chart(id=f"s{idx}-sampling", spec=spec, caption=caption, description=description,
-                  state=f"Showing first runs per budget and the origin of the top {k} configurations.")
+    if first_row:
+        boxes = tr("Box plots of each pick's first run by budget, BO beside random; at budget {budget} the medians "
+                   "are {bo} (BO) and {random} (random).", budget=fmt.budget(first_row["budget"]),
+                   bo=metric.fmt(first_row["median_bo"]), random=metric.fmt(first_row["median_random"]))
+    else:
+        boxes = tr("Box plots of each pick's first run by budget, BO beside random.")
+    bars = tr("Bars: {n} of the top {k} are BO picks, against {share} of all {total} configurations.", n=n_bo_top, k=k,
+              share=fmt.pct(n_bo / n_configs if n_configs else 0, 0), total=n_configs)
+    chart = Chart(id=f"s{idx}-sampling", spec=spec, caption=caption, description=f"{boxes} {bars}",
+                  state=tr("Showing first runs per budget and the origin of the top {k} configurations.", k=k))
     summary = f'<p class="takeaway">{esc(verdict)}</p>'
-    notes = ("BOHB proposes some configurations from its model (BO) and the rest at random; each pick is "
-             "first run on its bracket's lowest budget. " + budget_summary + " " + budget_details
-             + " The top configurations follow the deck's one ranking: " + _rule_words(best_rule) + ".")
+    notes = " ".join(s for s in (
+        tr("BOHB proposes some configurations from its model (BO) and the rest at random; each pick is first run on "
+           "its bracket's lowest budget."), budget_summary, budget_details,
+        tr("The top configurations follow the deck's one ranking: {rule}.", rule=_rule_words(best_rule))) if s)
     numbers = {
         "metric": metric.field, "n_configs": n_configs, "n_bo": n_bo, "n_random": n_random,
         "bo_share_all": n_bo / n_configs if n_configs else None,
@@ -242,9 +263,9 @@ def build(run, options) -> Slide:
         # The lowest budget's first runs, for a sentence on what the model does ({{ sampling.first_median_bo }}).
         **_first_budget_numbers(rows, metric),
     }
-    picks = "was its pick" if n_bo_top == 1 else "were its picks"
-    title = options.title or (f"Did the model help? {n_bo_top} of the top {k} {picks}" if n_bo
-                              else "Did the model help? It proposed no configuration")
+    title = options.title or (trn("Did the model help? {n} of the top {k} was its pick",
+                                  "Did the model help? {n} of the top {k} were its picks", n_bo_top, k=k) if n_bo
+                              else tr("Did the model help? It proposed no configuration"))
     return Slide(kind=KIND, title=title, blocks=(UserText(), chart, Html(summary)), notes=notes,
                  numbers={KIND: numbers})
 
@@ -264,14 +285,14 @@ def _first_budget_numbers(rows: list[dict], metric: Metric) -> dict:
 
 def _rule_words(rule: BestRule) -> str:
     if rule.field == "loss":
-        return "largest budget reached, then lowest loss, as hpbandster's incumbent"
-    return f"largest budget reached, then highest {rule.field}"
+        return tr("largest budget reached, then lowest loss, as hpbandster's incumbent")
+    return tr("largest budget reached, then highest accuracy")
 
 
 def _share_bars(configs: pd.DataFrame, k: int, n_configs: int):
     import altair as alt
 
-    groups = [(f"top {k}", configs.head(k)), (f"all {n_configs}", configs)]
+    groups = [(tr("top {k}", k=k), configs.head(k)), (tr("all {n}", n=n_configs), configs)]
     rows = []
     for name, g in groups:
         counts = g["origin"].value_counts()
@@ -284,11 +305,11 @@ def _share_bars(configs: pd.DataFrame, k: int, n_configs: int):
     df = pd.DataFrame(rows)
     base = alt.Chart(df).encode(
         y=alt.Y("group:N", sort=[g for g, _ in groups], title=None),
-        x=alt.X("share:Q", stack="zero", title="share of configurations", axis=alt.Axis(format=".0%"),
+        x=alt.X("share:Q", stack="zero", title=tr("share of configurations"), axis=alt.Axis(format=".0%"),
                 scale=alt.Scale(domain=[0, 1])),
         order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("group:N", title="configurations"), alt.Tooltip("sample_type:N", title="origin"),
-                 alt.Tooltip("count:Q", title="count"), alt.Tooltip("share:Q", title="share", format=".1%")])
+        tooltip=[alt.Tooltip("group:N", title=tr("configurations")), alt.Tooltip("sample_type:N", title=tr("origin")),
+                 alt.Tooltip("count:Q", title=tr("count")), alt.Tooltip("share:Q", title=tr("share"), format=".1%")])
     bars = base.mark_bar().encode(color=sample_type_color(legend=None))
     # Label at the end of each stacked segment (running sum in Vega-Lite); a segment too narrow
     # for its label keeps only the tooltip, so no label runs over its neighbour or the axis.
@@ -296,4 +317,4 @@ def _share_bars(configs: pd.DataFrame, k: int, n_configs: int):
         text="label:N", x=alt.X("share_end:Q"))
     text = (text.transform_window(share_end="sum(share)", sort=[alt.SortField("order")], groupby=["group"])
             .transform_filter("datum.share >= 0.17"))
-    return alt.layer(bars, text).properties(width=320, height=150, title="Where did the top configurations come from?")
+    return alt.layer(bars, text).properties(width=320, height=150, title=tr("Where did the top configurations come from?"))

@@ -12,6 +12,7 @@ n_crashed.
 from __future__ import annotations
 
 from ..errors import BohbvisError, did_you_mean
+from ..i18n import tr, trn
 from ..model.run import Run
 from ..options import Choice, Int, ListOf, StepOptions, Str
 from ._base import CARRIED, Column, Slide, Table, UserText
@@ -84,11 +85,13 @@ def build(run: Run, options: StepOptions) -> Slide:
     limit = options.get("max_rows", OPTIONS["max_rows"].default)
     listed = best_rows(run.table, metric, limit)
     total = listed.total
-    caption_bits = [listed.note or f"All {total:,} evaluations."]
+    caption_bits = [listed.note or trn("The run's {n} evaluation.", "All {n} evaluations.", total)]
     if run.n_crashed and any(c.key in ("loss", "accuracy") for c in columns):
-        caption_bits.append(f"{run.n_crashed:,} crashed evaluations have no loss (shown as –).")
+        caption_bits.append(trn("{n} crashed evaluation has no loss (shown as –).",
+                                "{n} crashed evaluations have no loss (shown as –).", run.n_crashed))
     if follows == "carried":
-        caption_bits.append("Rows follow the selection carried from earlier slides; all rows while nothing is selected.")
+        caption_bits.append(tr("Rows follow the selection carried from earlier slides; all rows while nothing is "
+                               "selected."))
     table = Table(
         id=f"s{options.index}-table",
         columns=columns,
@@ -96,7 +99,7 @@ def build(run: Run, options: StepOptions) -> Slide:
         follows=(CARRIED,) if follows == "carried" else (),
         sort=sort,
         caption=" ".join(caption_bits),
-        empty_text="No evaluation matches the carried selection and the filter.",
+        empty_text=tr("No evaluation matches the carried selection and the filter."),
     )
     n = {
         "n_rows": len(table.rows),
@@ -108,11 +111,10 @@ def build(run: Run, options: StepOptions) -> Slide:
         "columns": [c.key for c in columns],
         "n_crashed": run.n_crashed,
     }
-    title = options.title or f"The data: {total:,} evaluations, best first"
+    title = options.title or trn("The data: {n} evaluation, best first", "The data: {n} evaluations, best first", total)
     if options.title is None and sort != metric.sort:
-        title = f"The data: {total:,} evaluations"
-    notes = (
-        "Sort by any column by clicking its header; type in the filter box to keep matching rows. "
-        + ("The table lists what was selected on earlier slides." if follows == "carried" else "")
-    )
+        title = trn("The data: {n} evaluation", "The data: {n} evaluations", total)
+    notes = tr("Sort by any column by clicking its header; type in the filter box to keep matching rows.")
+    if follows == "carried":
+        notes += " " + tr("The table lists what was selected on earlier slides.")
     return Slide(kind=KIND, title=title, blocks=(UserText(), table), notes=notes, numbers={KIND: n})
