@@ -242,8 +242,9 @@ def _starts(budget) -> str:
 
 
 def _agg_label(agg: str) -> str:
-    """The radio control's word for an aggregate (its value stays the data field's name)."""
-    return {"mean": tr("mean"), "max": tr("max"), "min": tr("min")}[agg]
+    """The radio control's word for an aggregate (its value stays the data field's name). Whole
+    words: "min" alone is also the minutes unit elsewhere in the catalog."""
+    return {"mean": tr("mean"), "max": tr("maximum"), "min": tr("minimum")}[agg]
 
 
 def _takeaways(n: dict, metric: Metric) -> dict[str, str]:

@@ -95,6 +95,8 @@ def test_teaching_mode_reveals_korean_rounds(ko_deck, open_deck, artifacts):
     assert re.fullmatch(r"\d+ 에폭: 브래킷 \d+에서 설정 \d+개로 시작합니다 \(무작위 \d+개, BO 제안 \d+개\)\.", first[0])
     for _ in range(n_rounds - 1):
         deck.press("ArrowRight")
+    # The last fragment fades in: wait until every round is shown (opacity leaves 0).
+    deck.page.wait_for_function(f"() => ({items})().length === {n_rounds}", timeout=5000)
     last = deck.page.evaluate(items)
     assert len(last) == n_rounds and last[-1].endswith("최대 예산으로 올라갑니다.")
     assert all(re.search(r"\d+개 중 상위 \d+개가", item) for item in last[1:])
