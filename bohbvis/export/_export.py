@@ -99,11 +99,11 @@ def build_pages(deck: Any, *, notes: bool = False, bar: Progress | None = None) 
        WeasyPrint's runt-line bug are laid out again; their pages replace the first ones.
     """
     from ..render.slide_html import deck_css
-    from ..render.theme import load_theme
+    from ..render.theme import deck_theme
     from .pdf import layout, metadata_date, stylesheet
 
     bar = bar or Progress(False)
-    theme = load_theme(deck.theme, deck.theme_base)
+    theme = deck_theme(deck)
     font_set = fonts.font_set()
     placed = [(i, c) for i, s in enumerate(deck.slides) for c in s.charts]
     family = fonts.chart_family(charts.spec_text(c for _, c in placed), font_set,
@@ -258,6 +258,7 @@ def _section(slide, index: int, chart_keys: dict[str, str], only_tables: bool = 
 def _cut_table(slide, k: int, fit: _measure.TableFit):
     """The slide with its k-th table cut to what fits: fewer rows ("… N more rows" says how
     many are left out) and/or fewer columns (the caption names the ones left out)."""
+    from ..i18n import trn
     from ..steps._base import Table
 
     blocks, seen = [], 0
@@ -273,7 +274,8 @@ def _cut_table(slide, k: int, fit: _measure.TableFit):
                 if fit.columns is not None and fit.columns < len(block.columns):
                     left_out = block.columns[fit.columns:]
                     names = ", ".join(_md_escape(c.label) for c in left_out)
-                    note = f"{len(left_out)} more column{'s' * (len(left_out) > 1)} not shown: {names}."
+                    note = trn("{n} more column not shown: {names}.", "{n} more columns not shown: {names}.",
+                               len(left_out), names=names)
                     block = replace(block, columns=block.columns[:fit.columns],
                                     caption=f"{block.caption} · {note}" if block.caption else note)
             seen += 1

@@ -9,6 +9,7 @@ import re
 from html.parser import HTMLParser
 from typing import Iterable, Sequence
 
+from ..i18n import tr
 from ..steps._html import esc
 
 # 1280×720 CSS px = 13.333 in × 7.5 in: the 16:9 design size of every slide.
@@ -128,6 +129,7 @@ def page_document(slides_html: Sequence[str], notes_html: Sequence[str] | None, 
     (header auto, body the rest), but WeasyPrint lays the body out once instead of twice
     (once to size the grid's rows)."""
     parts = []
+    label, empty = esc(tr("Speaker notes")), esc(tr("(no notes)"))
     for i, r in enumerate(rows or ()):
         if r:
             css += (f".bv-grid-{i} section.slide.static > .slide-body {{ display: grid; "
@@ -145,9 +147,9 @@ def page_document(slides_html: Sequence[str], notes_html: Sequence[str] | None, 
         if notes_html is None:
             parts.append(f'<div class="{page}"><div class="bv-slot">{section}</div></div>')
             continue
-        notes = notes_html[i] or '<p class="bv-notes-empty">(no notes)</p>'
+        notes = notes_html[i] or f'<p class="bv-notes-empty">{empty}</p>'
         parts.append(f'<div class="{page} bv-with-notes"><div class="bv-slot">{section}</div><div class="bv-notes">'
-                     f'<p class="bv-notes-label">Speaker notes</p>{notes}</div></div>')
+                     f'<p class="bv-notes-label">{label}</p>{notes}</div></div>')
     meta = f'<meta name="author" content="{esc(author)}">' if author else ""
     return (f'<!DOCTYPE html><html lang="{esc(lang)}" class="bohbvis static-deck export"><head>'
             f'<meta charset="utf-8"><title>{esc(title)}</title>{meta}'

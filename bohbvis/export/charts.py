@@ -75,10 +75,18 @@ def _json(spec: Mapping[str, Any]) -> str | Mapping[str, Any]:
         return spec
 
 
+def _locale() -> dict:
+    """vl-convert's number locale for the deck's language (as the deck's charts use it)."""
+    from ..render.html import format_locale
+
+    found = format_locale()
+    return {"format_locale": found} if found else {}
+
+
 def chart_svg(spec: Mapping[str, Any]) -> str:
     import vl_convert as vlc
 
-    return canonical_ids(vlc.vegalite_to_svg(_json(spec), allowed_base_urls=NO_URLS))
+    return canonical_ids(vlc.vegalite_to_svg(_json(spec), allowed_base_urls=NO_URLS, **_locale()))
 
 
 _ID_USE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
@@ -103,13 +111,13 @@ def chart_pdf(spec: Mapping[str, Any]) -> bytes:
     """vl-convert's own PDF of a chart (the benchmark's yardstick)."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_pdf(_json(spec), allowed_base_urls=NO_URLS)
+    return vlc.vegalite_to_pdf(_json(spec), allowed_base_urls=NO_URLS, **_locale())
 
 
 def chart_png(spec: Mapping[str, Any], scale: float = CHART_PNG_SCALE) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_png(_json(spec), scale=scale, allowed_base_urls=NO_URLS)
+    return vlc.vegalite_to_png(_json(spec), scale=scale, allowed_base_urls=NO_URLS, **_locale())
 
 
 _SVG_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.S)

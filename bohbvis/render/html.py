@@ -19,11 +19,13 @@ from typing import Any, Mapping
 
 from .. import __version__
 from ..steps._base import CARRIED, DESIGN_HEIGHT, DESIGN_WIDTH, Chart, Table
+from ..i18n import tr
 from ..steps._html import esc
+from ..steps._rows import value_labels
 from ._shared import share
 from ._bundle import vega_bundle  # noqa: F401  (re-exported: tests and export use it)
 from .slide_html import asset, css_for_style_tag, slide_html
-from .theme import Theme, load_theme, plain
+from .theme import Theme, deck_theme, plain
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 RUNTIME_PARTS = ("deck.js", "charts.js", "links.js", "speaker.js")
@@ -32,13 +34,18 @@ RUNTIME_PARTS = ("deck.js", "charts.js", "links.js", "speaker.js")
 CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
        "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'")
 
-HELP = (
-    ("→ ↓ Space N PgDn", "next (fragment or slide)"), ("← ↑ P PgUp Shift+Space", "previous"),
-    ("Home / End", "first / last slide"), ("O or Esc", "overview (click a slide to go there)"),
-    ("G", "go to a slide by number"), ("S", "speaker view: notes, timer, next slide"), ("F", "fullscreen"),
-    ("B or .", "black screen"),
-    ("?", "this help"),
-)
+def help_rows() -> tuple[tuple[str, str], ...]:
+    """The help overlay (`?`): keys and what they do, in the deck's language."""
+    return (
+        ("→ ↓ Space N PgDn", tr("next (fragment or slide)")), (tr("← ↑ P PgUp Shift+Space"), tr("previous")),
+        ("Home / End", tr("first / last slide")), (tr("O or Esc"), tr("overview (click a slide to go there)")),
+        ("G", tr("go to a slide by number")), ("S", tr("speaker view: notes, timer, next slide")), ("F", tr("fullscreen")),
+        (tr("B or ."), tr("black screen")),
+        ("?", tr("this help")),
+    )
+
+
+HELP = help_rows()  # in English (the source language): what tests and docs read
 
 
 def render_html(deck) -> str:
@@ -50,10 +57,13 @@ def render_html(deck) -> str:
 
 
 def _render_html(deck) -> str:
-    theme = load_theme(deck.theme, deck.theme_base)
+    theme = deck_theme(deck)
     data = deck_data(deck, theme)
     slides = "".join(slide_html(s, index=i) for i, s in enumerate(deck.slides))
-    help_rows = "".join(f"<tr><td><kbd>{esc(k)}</kbd></td><td>{esc(v)}</td></tr>" for k, v in HELP)
+    rows = "".join(f"<tr><td><kbd>{esc(k)}</kbd></td><td>{esc(v)}</td></tr>" for k, v in help_rows())
+    shortcuts = esc(tr("Keyboard shortcuts"))
+    role = esc(tr("slide deck"))
+    needs_js = esc(tr("This deck needs JavaScript for navigation and charts."))
     runtime = "\n".join(asset(name) for name in RUNTIME_PARTS)
     return (
         "<!DOCTYPE html>\n"
@@ -65,14 +75,14 @@ def _render_html(deck) -> str:
         f"<style>\n{asset('deck.css')}\n{asset('speaker.css')}\n</style>\n"
         f'<style id="bohbvis-theme" data-theme="{esc(theme.name)}">\n{css_for_style_tag(theme.css)}\n</style>\n'
         "</head>\n<body>\n"
-        f'<div class="deck" role="region" aria-roledescription="slide deck" aria-label="{esc(deck.title)}">\n'
+        f'<div class="deck" role="region" aria-roledescription="{role}" aria-label="{esc(deck.title)}">\n'
         f'<div class="slides">\n{slides}</div>\n</div>\n'
         '<div class="progress" aria-hidden="true"><span></span></div>\n'
         '<div class="slide-number" aria-live="polite"></div>\n'
-        '<div class="help-overlay" hidden><div class="help-card" role="dialog" aria-label="Keyboard shortcuts">'
-        f"<h2>Keyboard shortcuts</h2><table>{help_rows}</table></div></div>\n"
+        f'<div class="help-overlay" hidden><div class="help-card" role="dialog" aria-label="{shortcuts}">'
+        f"<h2>{shortcuts}</h2><table>{rows}</table></div></div>\n"
         '<div class="blackout" aria-hidden="true"></div>\n'
-        "<noscript><p>This deck needs JavaScript for navigation and charts.</p></noscript>\n"
+        f"<noscript><p>{needs_js}</p></noscript>\n"
         f'<script type="application/json" id="bohbvis-data">{script_json(data)}</script>\n'
         f"<script>{script_text(vega_bundle())}</script>\n"
         f'<script>(function () {{\n"use strict";\n{script_text(runtime)}\nstart();\n}})();</script>\n'
@@ -109,7 +119,29 @@ def deck_data(deck, theme: Theme) -> dict:
         "tables": tables,
         **({"evaluations": evaluations} if evaluations else {}),
         **({"messages": messages} if (messages := js_messages()) else {}),
+        **({"numberLocale": locale} if (locale := number_locale()) else {}),
+        **({"valueLabels": labels} if (labels := value_labels()) else {}),
+        **({"formatLocale": fl} if (fl := format_locale()) else {}),
     }
+
+
+def format_locale() -> dict | None:
+    """Vega's number format locale (d3-format) for the deck's language, from Babel's symbols;
+    None where they are Vega's default (English, Korean: '.' and ',')."""
+    from ..i18n import current
+
+    decimal, group = current().symbols()
+    if (decimal, group) == (".", ","):
+        return None
+    return {"decimal": decimal, "thousands": group, "grouping": [3], "currency": ["", ""]}
+
+
+def number_locale() -> str | None:
+    """The BCP 47 tag the runtime groups digits with (Intl), None for English (its default)."""
+    from ..i18n import current
+
+    language = current()
+    return None if language.is_source else language.code.replace("_", "-")
 
 
 _JS_MESSAGE = re.compile(r"""\btr\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]""")

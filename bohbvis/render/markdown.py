@@ -11,6 +11,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..i18n import tr
 from ..steps._html import esc
 
 
@@ -30,7 +31,8 @@ def _parser() -> MarkdownIt:
         if str(token.attrGet("src") or "").startswith("data:"):
             return default_image(tokens, idx, options, env)
         alt = "".join(child.content for child in (token.children or ()))
-        return f'<span class="image-omitted" title="images must be data: URIs in an offline deck">[{esc(alt)}]</span>'
+        title = esc(tr("images must be data: URIs in an offline deck"))
+        return f'<span class="image-omitted" title="{title}">[{esc(alt)}]</span>'
 
     def link_open(renderer, tokens, idx, options, env):
         # Outside links open in a new tab so the presenter never loses the deck.
@@ -40,7 +42,8 @@ def _parser() -> MarkdownIt:
             # A relative link has no fixed target: in the PDF it would become file:///<the author's
             # folders>/…, and a deck moves. It is shown as text (its target in the tooltip).
             token.meta["omitted"] = True
-            return f'<span class="link-omitted" title="{esc("not a link in the deck: " + href)}">'
+            title = esc(tr("not a link in the deck: {href}", href=href))
+            return f'<span class="link-omitted" title="{title}">'
         if href.startswith(("http://", "https://")):
             token.attrSet("target", "_blank")
             token.attrSet("rel", "noopener noreferrer")

@@ -13,9 +13,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Mapping
 
+from ..i18n import tr, trn
 from ..model.format import FILTERS
 from ..steps._base import Chart, Html, Markdown, Slide, Table, UserText
 from ..steps._html import esc
+from ..steps._rows import value_labels
 from .markdown import render_inline, render_markdown
 from .theme import Theme
 
@@ -45,7 +47,8 @@ def slide_html(slide: Slide, *, index: int, static: bool = False,
     """A `<section class="slide">` for slide number `index` (0-based)."""
     layout = slide.layout if slide.layout in LAYOUTS else "stack"
     classes = f"slide layout-{layout}" + (" static" if static else "")
-    label = f"Slide {index + 1}" + (f": {slide.title}" if slide.title else "")
+    label = (tr("Slide {n}: {title}", n=index + 1, title=slide.title) if slide.title
+             else tr("Slide {n}", n=index + 1))
     blocks = "".join(_block(b, static=static, chart_svgs=chart_svgs or {}) for b in slide.blocks)
     if layout == "title":
         head = (f'<h1 class="slide-title">{esc(slide.title)}</h1>' if slide.title else "") + (
@@ -57,7 +60,7 @@ def slide_html(slide: Slide, *, index: int, static: bool = False,
         body = (f'<header class="slide-header">{head}</header>' if head else "") + f'<div class="slide-body">{blocks}</div>'
     described = [c.description for c in slide.charts if c.description]
     notes = render_markdown("\n\n".join(
-        [slide.notes] * bool(slide.notes) + [f"*Chart:* {d}" for d in described]))
+        [slide.notes] * bool(slide.notes) + [tr("*Chart:* {description}", description=d) for d in described]))
     aside = f'<aside class="notes">{notes}</aside>' if notes else ""
     return (f'<section class="{classes}" data-kind="{esc(slide.kind)}" data-index="{index}" '
             f'id="slide-{index + 1}" aria-label="{esc(label)}">{body}{aside}</section>\n')
@@ -102,7 +105,8 @@ def _live_table(table: Table) -> str:
     head = "".join(
         f'<th scope="col" data-key="{esc(c.key)}" data-format="{esc(c.format)}" aria-sort="none">'
         f'<button type="button">{esc(c.label)}</button></th>' for c in table.columns)
-    tools = ('<input type="search" class="table-filter" placeholder="Filter rows…" aria-label="Filter the rows">'
+    placeholder, aria = esc(tr("Filter rows…")), esc(tr("Filter the rows"))
+    tools = (f'<input type="search" class="table-filter" placeholder="{placeholder}" aria-label="{aria}">'
              if table.filterable else "")
     caption = f'<p class="table-caption">{render_inline(table.caption)}</p>' if table.caption else ""
     few = " few-rows" if len(table.rows) <= FEW_ROWS else ""
@@ -110,8 +114,9 @@ def _live_table(table: Table) -> str:
     quiet = " hidden" if not table.filterable and not table.follows else ""
     toggle = ""
     if table.collapsed:  # deck.js opens and closes it (and re-fits the charts above)
+        show = esc(tr("Show the table"))
         toggle = (f'<button type="button" class="table-toggle" aria-expanded="false" '
-                  f'aria-controls="table-{esc(table.id)}">Show the table</button>')
+                  f'aria-controls="table-{esc(table.id)}">{show}</button>')
         few += " collapsed"
     return (f'<div class="block table-block{few}" data-table-id="{esc(table.id)}">'
             f'<div class="table-tools"{quiet}>{toggle}{tools}<span class="table-status" aria-live="polite"></span></div>'
@@ -123,18 +128,28 @@ def _static_table(table: Table) -> str:
     rows = sort_rows(table.rows, table.sort)
     shown = rows[: max(table.static_rows, 0)]
     numeric = {c.key: _numeric_column(rows, c.key) for c in table.columns}
+    words = value_labels()  # sample types and statuses in the deck's language (as the deck shows them)
     head = "".join(f'<th scope="col"{_num(numeric[c.key])}>{esc(c.label)}</th>' for c in table.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td{_num(numeric[c.key])}>{esc(format_cell(r.get(c.key), c.format))}</td>"
+        "<tr>" + "".join(f"<td{_num(numeric[c.key])}>{esc(_cell(r.get(c.key), c, words))}</td>"
                          for c in table.columns) + "</tr>" for r in shown)
     more = len(rows) - len(shown)
     if more > 0:
-        body += f'<tr class="more-rows"><td colspan="{len(table.columns)}">… {more:,} more rows</td></tr>'
+        # i18n: under a table cut short on paper; {n} is the number of rows not shown.
+        text = trn("… {n} more row", "… {n} more rows", more)
+        body += f'<tr class="more-rows"><td colspan="{len(table.columns)}">{esc(text)}</td></tr>'
     if not rows:
         body = f'<tr class="more-rows"><td colspan="{len(table.columns)}">{esc(table.empty_text)}</td></tr>'
     caption = f'<p class="table-caption">{render_inline(table.caption)}</p>' if table.caption else ""
     return (f'<div class="block table-block static-table"><div class="table-scroll"><table class="data-table">'
             f'<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{caption}</div>')
+
+
+def _cell(x: Any, column, words: Mapping[str, Mapping[str, str]]) -> str:
+    labels = words.get(column.key)
+    if labels and isinstance(x, str) and x in labels:
+        return labels[x]
+    return format_cell(x, column.format)
 
 
 def _missing(x: Any) -> bool:

@@ -202,6 +202,72 @@ def mix(a: str, b: str, share_of_b: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * share_of_b):02x}" for x, y in zip(ra, rb))
 
 
+# --- fonts for the deck's language ---------------------------------------------------------------
+
+# Families that draw the script of a language, tried before the theme's own: a Korean deck's
+# Hangul must not be left to whatever font the browser (or pango, or vl-convert) falls back to,
+# because each falls back differently and chart labels are then measured with another font than
+# the one that draws them. Latin text in these fonts reads fine, so they lead the whole stack.
+LANGUAGE_FONTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "ko": ("Noto Sans KR", "NanumGothic", "Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans CJK KR", "NanumBarunGothic"),
+})
+
+
+def _families(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _unquoted(family: str) -> str:
+    return family.strip("'\"").casefold()
+
+
+_GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "ui-sans-serif",
+                      "ui-serif", "ui-monospace", "-apple-system", "blinkmacsystemfont"})
+
+
+def font_stack(value: str, lang: str | None, *, own_first: bool = False) -> str:
+    """The theme's font list with the families for `lang`'s script (each family once): first,
+    or with `own_first` after the theme's named families (before the generic ones), so a
+    theme's own font keeps the Latin text and the named Hangul fonts take what it lacks."""
+    primary = (lang or "").replace("_", "-").split("-")[0].lower()
+    lead = LANGUAGE_FONTS.get(primary)
+    if not lead:
+        return value
+    own = _families(value)
+    script = [f'"{f}"' for f in lead]
+    taken = {_unquoted(f) for f in script}
+    rest = [f for f in own if _unquoted(f) not in taken]
+    if not own_first:
+        return ", ".join(script + rest)
+    named = [f for f in rest if _unquoted(f) not in _GENERIC]
+    generic = [f for f in rest if _unquoted(f) in _GENERIC]
+    return ", ".join(named + script + generic)
+
+
+def for_language(theme: Theme, lang: str | None) -> Theme:
+    """The theme as a deck in `lang` uses it: a Korean deck's body font (the slides' CSS
+    variable and every chart's Vega font) names Hangul families — first for the built-in
+    themes, after the families a theme file of the user's names (its choice is kept where
+    its fonts have the glyphs). Other languages: the theme as it is."""
+    from ..builtin import builtin_themes
+
+    builtin = theme.path is None or theme.path in builtin_themes().values()
+    value = theme.variables.get("font-body", "")
+    stack = font_stack(value, lang, own_first=not builtin)
+    if stack == value:
+        return theme
+    variables = {**theme.variables, "font-body": stack}
+    css = (theme.css + f"\n/* lang {lang}: fonts for its script (bohbvis.render.theme.LANGUAGE_FONTS) */\n"
+           f":root {{ --font-body: {stack}; }}\n")
+    return Theme(name=theme.name, css=css, variables=MappingProxyType(variables),
+                 vega_config=vega_config(variables), path=theme.path)
+
+
+def deck_theme(deck) -> Theme:
+    """The theme a built deck is drawn with: its story's theme, in the deck's language."""
+    return for_language(load_theme(deck.theme, deck.theme_base), getattr(deck, "lang", None))
+
+
 # --- the Vega config -----------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from ..i18n import tr
 from ..model.run import Run  # noqa: F401  (the type every build() receives)
 from ..options import StepOptions  # noqa: F401  (what every build() receives)
 
@@ -84,6 +85,10 @@ class Chart:
         # expression parser rejects U+2028/U+2029 inside a string ("Unexpected token ILLEGAL"):
         # a name holding one would break the whole chart, so they show as a space instead.
         object.__setattr__(self, "spec", _without_line_separators(self.spec))
+        # Sample types (data values) shown as words in the deck's language: legends, axes, tooltips.
+        from ._sample_types import localize_sample_types
+
+        object.__setattr__(self, "spec", localize_sample_types(self.spec))
 
 
 _LINE_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " "})
@@ -135,7 +140,8 @@ class Table:
     sort: str | None = None  # initial sort column, "-" prefix for descending
     caption: str = ""  # e.g. "showing 2,000 of 120,000 evaluations (sampled)"
     static_rows: int = 12  # rows shown in PDF/PNG export before "… N more rows"
-    empty_text: str = "Brush a chart to list configurations here."
+    # In the deck's language: the default is written when the step builds the table.
+    empty_text: str = field(default_factory=lambda: tr("Brush a chart to list configurations here."))
     filterable: bool = True
     # Folded under a "Show the table" button in the deck (its row count and status stay in view),
     # so the chart above gets the slide's room; static exports show it as usual.

@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ..i18n import tr, trn
 from ..model.run import Run
 from ._base import Column
 from ._metric import Metric
@@ -65,22 +66,19 @@ def hp_format(run: Run, column: str) -> str:
 
 def base_columns(run: Run, metric: Metric | None = None) -> tuple[Column, ...]:
     """The useful default columns of a data table: id, where it ran, result, hyperparameters."""
-    cols = [
-        Column("sample_id", "sample"),
-        Column("bracket", "bracket", "int"),
-        Column("round", "round", "int"),
-        Column("budget", "budget", "budget"),
-        Column("sample_type", "sample type"),
-    ]
+    labels = column_labels()
+    cols = [Column(name, labels[name], COLUMN_LABELS[name][1])
+            for name in ("sample_id", "bracket", "round", "budget", "sample_type")]
     if run.has_accuracy:
-        cols.append(Column("accuracy", "accuracy", "pct"))
-    cols.append(Column("loss", "loss", "num"))
+        cols.append(Column("accuracy", labels["accuracy"], "pct"))
+    cols.append(Column("loss", labels["loss"], "num"))
     if run.n_crashed:
-        cols.append(Column("status", "status"))
+        cols.append(Column("status", labels["status"]))
     cols += [Column(hp.column, hp.name, hp_format(run, hp.column)) for hp in run.space]
     return tuple(cols)
 
 
+# Column name -> (English header, format); column_labels() gives the headers in the deck's language.
 COLUMN_LABELS = {
     "sample_id": ("sample", ""),
     "config_id": ("configuration", ""),
@@ -97,11 +95,32 @@ COLUMN_LABELS = {
 }
 
 
+def column_labels() -> dict[str, str]:
+    """The headers of the run's own columns in the deck's language (hyperparameters keep their names)."""
+    return {
+        "sample_id": tr("sample"), "config_id": tr("configuration"), "bracket": tr("bracket"),
+        "round": tr("round"), "trial": tr("trial"), "budget": tr("budget"),
+        "sample_type": tr("sample type"), "status": tr("status"), "loss": tr("loss"),
+        "accuracy": tr("accuracy"), "started": tr("started (s)"), "finished": tr("finished (s)"),
+    }
+
+
+def value_labels() -> dict[str, dict[str, str]]:
+    """The run's own data words (sample types, statuses) as tables show them in the deck's
+    language: {column: {value: label}}, only the values whose label differs (English: empty).
+    The data keeps its values (links match on them); only the cells' text changes."""
+    from ._sample_types import sample_type_labels
+
+    status = {"ok": tr("ok"), "crashed": tr("crashed")}
+    out = {"sample_type": sample_type_labels(), "status": status}
+    out = {column: {v: label for v, label in labels.items() if v != label} for column, labels in out.items()}
+    return {column: labels for column, labels in out.items() if labels}
+
+
 def column_for(run: Run, name: str) -> Column:
     """A Column for any table column, by its name or a hyperparameter's bare name."""
     if name in COLUMN_LABELS:
-        label, fmt = COLUMN_LABELS[name]
-        return Column(name, label, fmt)
+        return Column(name, column_labels()[name], COLUMN_LABELS[name][1])
     hp = run.hyperparameter(name)  # KeyError for an unknown name: the caller reports it
     return Column(hp.column, hp.name, hp_format(run, hp.column))
 
@@ -133,4 +152,4 @@ def crashed_note(run: Run) -> str:
     n = run.n_crashed
     if not n:
         return ""
-    return f"{n:,} crashed evaluation{'s' if n != 1 else ''} (no loss) {'are' if n != 1 else 'is'} left out."
+    return trn("{n} crashed evaluation (no loss) is left out.", "{n} crashed evaluations (no loss) are left out.", n)

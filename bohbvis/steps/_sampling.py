@@ -8,6 +8,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr
 from ._metric import Metric
 
 # Charts never embed more points than this: a deck with 100k+ evaluations must stay small.
@@ -41,10 +42,12 @@ def sample_points(df: pd.DataFrame, limit: int = MAX_POINTS, keep: Iterable[str]
     rng = np.random.default_rng(SAMPLE_SEED)
     pick = np.sort(rng.choice(len(rest), size=n_rest, replace=False))
     chosen = pd.concat([df[must], rest.iloc[pick]]).sort_index(kind="stable")
-    note = (
-        f"Showing a random sample of {len(chosen):,} of {total:,} {what} "
-        f"(fixed seed {SAMPLE_SEED}) to keep the deck small."
-    )
+    if what == "evaluations":
+        note = tr("Showing a random sample of {n} of {total} evaluations (fixed seed {seed}) to keep the deck small.",
+                  n=len(chosen), total=total, seed=SAMPLE_SEED)
+    else:  # i18n: {what} is a plural noun the step wrote in the deck's language ("configurations")
+        note = tr("Showing a random sample of {n} of {total} {what} (fixed seed {seed}) to keep the deck small.",
+                  n=len(chosen), total=total, what=what, seed=SAMPLE_SEED)
     return Sampled(chosen, total, note)
 
 
@@ -55,5 +58,9 @@ def best_rows(df: pd.DataFrame, metric: Metric, limit: int, what: str = "evaluat
         return Sampled(df, total, "")
     ranked = metric.best_first(df)  # NaN sorts last either way
     chosen = ranked.head(limit).sort_index(kind="stable")
-    note = f"Showing the {limit:,} best of {total:,} {what} by {metric.field}."
+    if what == "evaluations":
+        note = tr("Showing the {n} best of {total} evaluations by {metric}.", n=limit, total=total, metric=metric.name)
+    else:  # i18n: {what} is a plural noun the step wrote in the deck's language
+        note = tr("Showing the {n} best of {total} {what} by {metric}.", n=limit, total=total, what=what,
+                  metric=metric.name)
     return Sampled(chosen, total, note)

@@ -12,6 +12,9 @@ const FITTED = {}; // chart id -> the slide geometry the present drawing was fit
 const PENDING = {}; // chart id -> {key, selections} between the full-size drawing and the fit
 const QUEUE = {}; // chart id -> promise of the last job (jobs for one chart never overlap)
 const MIN_FIT = 0.3; // never shrink a plot below this share of its design size
+// How every chart is embedded; numbers in the deck's locale where it differs from Vega's (html.py).
+const EMBED_OPTIONS = Object.assign({ renderer: "svg", actions: false, mode: "vega-lite" },
+  DATA.formatLocale ? { formatLocale: DATA.formatLocale } : {});
 
 function chartElements(i) {
   return Array.from(SLIDES[i].querySelectorAll(".vega-embed[data-chart-id]"));
@@ -50,7 +53,7 @@ function queue(el, job) {
   const next = (QUEUE[id] || Promise.resolve()).then(() => job(el)).catch((err) => {
     delete PENDING[id];
     console.error("bohbvis: chart " + id + " could not be drawn:", err);
-    el.textContent = "This chart could not be drawn: " + (err && err.message ? err.message : err);
+    el.textContent = tr("This chart could not be drawn: {error}", { error: err && err.message ? err.message : String(err) });
   });
   QUEUE[id] = next;
   return next;
@@ -165,7 +168,7 @@ async function draw(el, chart, scale, fit, selections) {
   const spec = buildSpec(chart, scale, fit, selections);
   if (VIEWS[id]) VIEWS[id].finalize();
   delete VIEWS[id];
-  const result = await vegaEmbed(el, spec, { renderer: "svg", actions: false, mode: "vega-lite" });
+  const result = await vegaEmbed(el, spec, EMBED_OPTIONS);
   VIEWS[id] = result.view;
   return result.view;
 }

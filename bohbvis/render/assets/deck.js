@@ -9,12 +9,18 @@
 const DATA = JSON.parse(document.getElementById("bohbvis-data").textContent);
 const MESSAGES = DATA.messages || {}; // English text -> the deck's language (html.py: js_messages)
 
-/** A sentence of the runtime's own in the deck's language: `tr("{n} more rows", { n: 3 })`.
+/** A sentence of the runtime's own in the deck's language: `tr("{n} rows", { n: 3 })`.
     The message id is the English text; Babel extracts these calls into the catalog. */
 function tr(msgid, params) {
   const text = Object.prototype.hasOwnProperty.call(MESSAGES, msgid) ? MESSAGES[msgid] : msgid;
   return text.replace(/\{(\w+)\}/g, (whole, name) =>
     params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole);
+}
+// Numbers the runtime writes (row counts) with the deck's digit grouping, as the Python side does.
+const NUMBER_LOCALE = DATA.numberLocale || "en-US";
+
+function countText(n) {
+  return Number(n).toLocaleString(NUMBER_LOCALE);
 }
 const PARAMS = new URLSearchParams(location.search);
 const MODE = PARAMS.has("print-pdf") ? "print" : PARAMS.has("speaker") ? "speaker" : "deck";
@@ -111,7 +117,7 @@ function onTableToggle(e) {
   const block = button.closest(".table-block");
   const open = block.classList.toggle("collapsed") === false;
   button.setAttribute("aria-expanded", String(open));
-  button.textContent = open ? "Hide the table" : "Show the table";
+  button.textContent = open ? tr("Hide the table") : tr("Show the table");
   const slide = SLIDES.indexOf(block.closest("section.slide"));
   for (const el of chartElements(slide)) delete FITTED[el.dataset.chartId];
   ready = showSlide(slide);
@@ -253,8 +259,8 @@ function jumpTo() {
   box.className = "jump-to";
   box.type = "text";
   box.inputMode = "numeric";
-  box.placeholder = "Go to slide 1\u2013" + COUNT;
-  box.setAttribute("aria-label", "Go to slide number");
+  box.placeholder = tr("Go to slide 1\u2013{count}", { count: COUNT });
+  box.setAttribute("aria-label", tr("Go to slide number"));
   // Removing a focused element fires blur, whose handler would remove it again: close once.
   let closed = false;
   const close = () => { if (!closed) { closed = true; box.remove(); } };

@@ -58,6 +58,7 @@ expandShared(DATA);
 
 const TABLES = {}; // table id -> {spec, table, body, status, sortKey, sortDesc, filter, predicates}
 const CARRIED = {}; // param -> {keys, key, from: slide index, chart, at}
+const VALUE_LABELS = DATA.valueLabels || {}; // column -> {data value -> its words in the deck's language}
 const ROW_LIMIT = 400; // rows put in the DOM at once (the status line counts all of them)
 let carryClock = 0;
 
@@ -199,7 +200,9 @@ function updateBadges(i) {
     badge.hidden = !c;
     if (c) {
       const n = c.keys.length;
-      badge.textContent = n.toLocaleString("en-US") + (n === 1 ? " configuration" : " configurations") + " carried from slide " + (c.from + 1);
+      badge.textContent = n === 1
+        ? tr("{n} configuration carried from slide {slide}", { n: countText(n), slide: c.from + 1 })
+        : tr("{n} configurations carried from slide {slide}", { n: countText(n), slide: c.from + 1 });
     }
   }
 }
@@ -271,7 +274,7 @@ const FORMATS = {
 /** A cell as text, mirroring bohbvis.model.format (pct, num, int, budget; "" = value). */
 function formatCell(x, format) {
   if (isMissing(x)) return "\u2013";
-  if (typeof x === "boolean") return x ? "yes" : "no"; // in words, as bohbvis.model.format.value
+  if (typeof x === "boolean") return x ? tr("yes") : tr("no"); // in words, as bohbvis.model.format.value
   const fmt = FORMATS[format] ? format : "value";
   if (fmt !== "value" && typeof x !== "number") {
     const n = Number(x);
@@ -279,6 +282,14 @@ function formatCell(x, format) {
     x = n;
   }
   return FORMATS[fmt](x);
+}
+
+/** What a table cell shows: a data word (sample type, status) in the deck's language, else
+    the formatted value. The row keeps the data's value: links and sorting use it. */
+function cellText(x, column) {
+  const labels = VALUE_LABELS[column.key];
+  if (labels && typeof x === "string" && Object.prototype.hasOwnProperty.call(labels, x)) return labels[x];
+  return formatCell(x, column.format);
 }
 
 function compareValues(a, b) {
@@ -344,32 +355,32 @@ function renderTable(t) {
   const needle = t.filter.trim().toLowerCase();
   let rows = spec.rows;
   if (predicates.length) rows = rows.filter((r) => predicates.every((p) => p(r)));
-  if (needle) rows = rows.filter((r) => spec.columns.some((c) => formatCell(r[c.key], c.format).toLowerCase().includes(needle)));
+  if (needle) rows = rows.filter((r) => spec.columns.some((c) => cellText(r[c.key], c).toLowerCase().includes(needle)));
   rows = sortRows(rows.slice(), t.sortKey, t.sortDesc);
 
   const out = document.createDocumentFragment();
   for (const row of rows.slice(0, ROW_LIMIT)) {
-    const tr = document.createElement("tr");
-    if (!isMissing(row[spec.key])) tr.dataset.key = String(row[spec.key]);
+    const line = document.createElement("tr");
+    if (!isMissing(row[spec.key])) line.dataset.key = String(row[spec.key]);
     for (const c of spec.columns) {
       const td = document.createElement("td");
-      td.textContent = formatCell(row[c.key], c.format);
+      td.textContent = cellText(row[c.key], c);
       if (t.numeric[c.key]) td.className = "num";
-      tr.appendChild(td);
+      line.appendChild(td);
     }
-    out.appendChild(tr);
+    out.appendChild(line);
   }
   const note = rows.length > ROW_LIMIT
-    ? "\u2026 " + (rows.length - ROW_LIMIT).toLocaleString("en-US") + " more rows (filter or sort to see others)"
+    ? tr("\u2026 {n} more rows (filter or sort to see others)", { n: countText(rows.length - ROW_LIMIT) })
     : rows.length ? "" : spec.empty_text;
   if (note) {
-    const tr = document.createElement("tr");
-    tr.className = "more-rows";
+    const line = document.createElement("tr");
+    line.className = "more-rows";
     const td = document.createElement("td");
     td.colSpan = spec.columns.length;
     td.textContent = note;
-    tr.appendChild(td);
-    out.appendChild(tr);
+    line.appendChild(td);
+    out.appendChild(line);
   }
   t.body.replaceChildren(out);
   t.table.dataset.count = String(rows.length);
@@ -378,11 +389,11 @@ function renderTable(t) {
     const on = th.dataset.key === t.sortKey;
     th.setAttribute("aria-sort", on ? (t.sortDesc ? "descending" : "ascending") : "none");
   }
-  const total = spec.rows.length.toLocaleString("en-US");
-  if (predicates.length || needle) t.status.textContent = rows.length.toLocaleString("en-US") + " of " + total + " rows";
+  const total = countText(spec.rows.length);
+  if (predicates.length || needle) t.status.textContent = tr("{n} of {total} rows", { n: countText(rows.length), total });
   else {
     // While nothing is selected, a table that follows a chart says how to fill it.
     const hint = spec.rows.length && spec.follows.some((f) => f !== "carried") ? " \u00b7 " + spec.empty_text : "";
-    t.status.textContent = total + (spec.rows.length === 1 ? " row" : " rows") + hint;
+    t.status.textContent = (spec.rows.length === 1 ? tr("{n} row", { n: total }) : tr("{n} rows", { n: total })) + hint;
   }
 }

@@ -83,10 +83,13 @@ function startSpeakerView() {
   const panel = document.createElement("div");
   panel.className = "speaker-panel";
   panel.innerHTML =
-    '<div class="speaker-top"><button type="button" class="speaker-timer" title="Restart the timer">' +
+    '<div class="speaker-top"><button type="button" class="speaker-timer">' +
     '<span class="speaker-elapsed">0:00</span></button><span class="speaker-clock"></span>' +
     '<span class="speaker-position"></span></div>' +
-    '<div class="speaker-label">Next</div><div class="speaker-next"></div><div class="speaker-next-title"></div>';
+    '<div class="speaker-label"></div><div class="speaker-next"></div><div class="speaker-next-title"></div>';
+  // The runtime's own words go in as text, never as markup (a translation is not HTML).
+  panel.querySelector(".speaker-timer").title = tr("Restart the timer");
+  panel.querySelector(".speaker-label").textContent = tr("Next");
   const notes = document.createElement("div");
   notes.className = "speaker-notes";
   notes.setAttribute("aria-live", "polite");
@@ -103,7 +106,7 @@ function tick() {
   const s = Math.floor((Date.now() - timerStart) / 1000);
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = String(s % 60).padStart(2, "0");
   document.querySelector(".speaker-elapsed").textContent = (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + sec;
-  document.querySelector(".speaker-clock").textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  document.querySelector(".speaker-clock").textContent = new Date().toLocaleTimeString(DATA.numberLocale ? ROOT.lang : [], { hour: "2-digit", minute: "2-digit" });
 }
 
 /** The present slide takes the left 60% of the window (at most 56% of its height); the notes
@@ -141,14 +144,21 @@ function updateSpeakerPanel() {
   const title = upcoming ? upcoming.querySelector(".slide-title") : null;
   document.querySelector(".speaker-next-title").textContent = upcoming
     ? current + 2 + ". " + (title ? title.textContent : upcoming.dataset.kind)
-    : "End of the deck";
+    : tr("End of the deck");
   const total = fragmentsOf(current).length;
-  document.querySelector(".speaker-position").textContent = "Slide " + (current + 1) + " of " + COUNT +
-    (total ? " \u00b7 step " + visibleFragments(current) + " of " + total : "");
+  document.querySelector(".speaker-position").textContent = total
+    ? tr("Slide {index} of {count} \u00b7 step {step} of {steps}",
+      { index: current + 1, count: COUNT, step: visibleFragments(current), steps: total })
+    : tr("Slide {index} of {count}", { index: current + 1, count: COUNT });
   const aside = SLIDES[current].querySelector("aside.notes");
   const notes = document.querySelector(".speaker-notes");
   if (aside) notes.innerHTML = aside.innerHTML; // our own rendered, escaped Markdown
-  else notes.innerHTML = '<p class="speaker-empty">No notes for this slide.</p>';
+  else {
+    const empty = document.createElement("p");
+    empty.className = "speaker-empty";
+    empty.textContent = tr("No notes for this slide.");
+    notes.replaceChildren(empty);
+  }
   fitNotes(notes);
 }
 
@@ -170,14 +180,15 @@ function previewOf(slide, frame) {
   const scale = SLIDES[current].clientWidth / DATA.design.slideWidth;
   for (const [el, id] of charts) {
     el.replaceChildren();
+    el.dataset.placeholder = tr("chart"); // shown (speaker.css) until the picture is drawn
     if (!DATA.charts[id]) continue;
     // Drawn a little smaller than the design size: the preview has no fitting pass.
-    vegaEmbed(el, buildSpec(DATA.charts[id], scale, [0.85, 0.8], {}), { renderer: "svg", actions: false, mode: "vega-lite" })
+    vegaEmbed(el, buildSpec(DATA.charts[id], scale, [0.85, 0.8], {}), EMBED_OPTIONS)
       .then((result) => {
         if (previewFor === SLIDES.indexOf(slide)) previewViews.push(result.view);
         else result.view.finalize();
       })
-      .catch(() => { el.textContent = "chart"; });
+      .catch(() => { el.textContent = tr("chart"); });
   }
   return clone;
 }
