@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 import warnings
 
 # Kinds by the heavy library their build imports (a cold build pays the import: scikit-learn ≈ 1 s
@@ -58,6 +59,9 @@ STAY_KINDS = frozenset({"title", "markdown", "overview", "glossary"})
 # Step numbers in the work queue, 2 bytes each: written before anyone reads, they must fit in a
 # pipe's buffer (16 KB on macOS, 64 KB on Linux). A longer story is built in one process.
 MAX_QUEUED = 2_000
+# Seconds the parent waits for a silent child before building its steps itself (at least; ten
+# times the parent's own share of the work when that is longer: t-SNE on 10⁵ rows is slow).
+PATIENCE = 120.0
 
 
 def prebuild(story, run, steps_module):
@@ -92,6 +96,7 @@ def prebuild(story, run, steps_module):
         _child(write_end, queue, run, child_specs, by_index, steps_module)
     os.close(write_end)
     built: dict[int, tuple[str, object]] = {}
+    started = time.monotonic()
     try:
         for spec in specs:
             if spec.options.kind in STAY_KINDS:
@@ -99,15 +104,21 @@ def prebuild(story, run, steps_module):
         while (index := _take(queue)) is not None:
             built[index] = _outcome(steps_module, run, by_index[index].options)
         _announce([s for s in specs if s.options.index not in built])  # the progress line: what is left
-        answer = _read_all(read_end)
+        # A child that stops answering (a library's lock held at the fork, say) must not hang the
+        # build: past a generous wait it is stopped and its steps are built here.
+        answer = _read_all(read_end, patience=max(PATIENCE, 10 * (time.monotonic() - started)))
+        if answer is None:
+            _stop(pid)
+            pid = None
     except BaseException:
-        _stop(pid)
+        if pid is not None:
+            _stop(pid)
         raise
     finally:
         os.close(read_end)
         os.close(queue)
     from_child: dict = {}
-    if _reap(pid) and answer:
+    if pid is not None and _reap(pid) and answer:
         try:
             from_child = pickle.loads(answer)
         except Exception:  # noqa: BLE001 — an answer that does not load: build those steps here
@@ -202,11 +213,19 @@ def _child(write_end: int, queue: int, run, specs, by_index, steps_module) -> No
         os._exit(status)
 
 
-def _read_all(fd: int) -> bytes:
+def _read_all(fd: int, patience: float) -> bytes | None:
+    """Everything the child writes, or None when it has been silent for `patience` seconds."""
+    import select
+
     chunks = []
-    while chunk := os.read(fd, 1 << 20):
+    while True:
+        ready, _, _ = select.select([fd], [], [], patience)
+        if not ready:
+            return None
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
         chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _reap(pid: int) -> bool:

@@ -97,3 +97,17 @@ def test_a_steps_error_in_the_child_reads_the_same():
     with pytest.raises(BohbvisError) as parallel:
         api.make_deck(story, data=run, parallel=True)
     assert str(parallel.value) == str(alone.value) and "accuracy" in str(alone.value)
+
+
+def test_a_silent_child_is_stopped_and_its_steps_built_here(built_here, demo_run, monkeypatch):
+    """A child that hangs (a library's lock held at the fork) costs the patience, never the build."""
+    import time
+
+    alone = render_html(api.make_deck("advisor", data=demo_run))
+    VIEWS.clear()
+    built_here.log.unlink()
+    monkeypatch.setattr(_parallel_build, "PATIENCE", 1.0)
+    monkeypatch.setattr(_parallel_build, "_child", lambda *args: (time.sleep(3600), os._exit(0)))
+    parallel = render_html(api.make_deck("advisor", data=demo_run, parallel=True))
+    assert {"embedding", "importance"} <= set(built_here.by_process()["here"])
+    assert parallel == alone
