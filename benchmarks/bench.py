@@ -2,7 +2,8 @@
 
     python benchmarks/bench.py            # everything (10⁶ evaluations included: ~20-30 min on 2 cores)
     python benchmarks/bench.py --quick    # a smoke run (< 2 min): 3 repeats, one warm-up in all,
-                                          # export of advisor only, 575 and 10⁴ evaluations once, PCA only
+                                          # export of advisor only, 575 and 10⁴ evaluations once, PCA only,
+                                          # each chart's cold vl-convert process once
     python benchmarks/bench.py --sizes 575 10000 100000 --repeat 5 --json bench.json
 
 What is measured (each a fresh `python` process unless said otherwise; median of --repeat runs
@@ -13,11 +14,16 @@ after one warm-up run, so a cold disk or an unwritten Vega bundle cache never co
   or fits a surrogate — found by building it once and looking at sys.modules), the least its build
   can take;
 - `bohbvis build` and `bohbvis export -o deck.pdf` of both shipped stories on the demo run;
-- vl-convert's own `vegalite_to_pdf` of the same charts, summed (in one warm process: the time
-  the export cannot avoid), and the deck's size against the Vega bundle and its data;
+- vl-convert's own `vegalite_to_pdf` of the same charts, summed, two ways: cold (each chart in its
+  own fresh `python -c` process that imports vl_convert and converts it: what the issue's baseline,
+  3.7 s for 7 charts, measured; the export target is checked against this) and warm (all in one
+  process after a warm-up: the conversions alone, shown for honesty); and the deck's size against
+  the Vega bundle and its data;
 - synthetic runs with real Hyperband structure (benchmarks/synth.py: the demo run's brackets
   replayed with new ids, cut at exactly N results) at 575, 10⁴, 10⁵, 10⁶ evaluations: build time,
-  peak RSS, deck size and time per step kind (advisor story), and each embedding method;
+  peak RSS, deck size and time per step kind (advisor story; built in one process, through the
+  Python API, so every step kind can be timed: the CLI's second process is not used there), and
+  each embedding method;
 - a rebuild after a text-only edit through the Python API in a warm process (the view cache).
 
 Big sizes repeat less (10⁵: 3 runs, 10⁶: 1 run; stated in the table). Timings depend on the
@@ -51,6 +57,11 @@ EMBEDDINGS = ("pca", "tsne", "mds")
 FLOOR = "import altair, pandas, vl_convert"
 # Libraries a step imports only when a story needs it: a story's floor adds the ones its build imports.
 HEAVY = ("scipy.stats", "sklearn")
+
+
+# One chart's PDF in a fresh process (the spec's file as argv[1]): vl-convert's own cost, cold.
+COLD_PDF = ("import sys, vl_convert as vlc; "
+            "vlc.vegalite_to_pdf(open(sys.argv[1], encoding='utf-8').read(), allowed_base_urls=[])")
 
 
 def floor_command(needs: list[str]) -> str:
@@ -152,8 +163,8 @@ def child_main(argv: list[str]) -> None:
             story = json.loads(story)
         api.write_html(api.make_deck(story, data=None if data == "-" else data), out)
         answer = {"per_kind": per_kind, "bytes": Path(out).stat().st_size}
-    elif mode == "vlconvert":  # vlconvert STORY REPEAT: vl-convert's own PDF time for the deck's charts
-        story, repeat = rest[0], int(rest[1])
+    elif mode == "vlconvert":  # vlconvert STORY REPEAT COLD_REPEAT: vl-convert's own PDF time for the deck's charts
+        story, repeat, cold_repeat = rest[0], int(rest[1]), int(rest[2])
         import vl_convert as vlc
 
         from bohbvis import api
@@ -176,6 +187,17 @@ def child_main(argv: list[str]) -> None:
         once()  # warm-up: vl-convert starts its JavaScript runtime on first use
         runs = [once() for _ in range(repeat)]
         answer = {"median": statistics.median(runs), "runs": runs, "n_charts": len(specs)}
+        # Cold: each chart in a fresh process that imports vl_convert and converts it once — what
+        # one chart costs on its own (interpreter, import, JavaScript runtime start, conversion),
+        # the way the baseline (3.7 s for 7 charts) was measured. Median per chart, summed.
+        with tempfile.TemporaryDirectory() as tmp:
+            per_chart = []
+            for i, spec in enumerate(specs):
+                path = Path(tmp) / f"chart-{i}.json"
+                path.write_text(spec, encoding="utf-8")
+                cmd = [sys.executable, "-c", COLD_PDF, str(path)]
+                per_chart.append(timed(cmd, cold_repeat, warmup=i == 0)["median"])
+        answer["cold"] = {"sum": sum(per_chart), "per_chart": per_chart, "repeat": cold_repeat}
     elif mode == "rebuild":  # rebuild STORY REPEAT: a text-only edit, rebuilt in a warm process
         story, repeat = rest[0], int(rest[1])
         from ruamel.yaml import YAML
@@ -271,7 +293,8 @@ def main() -> int:
             r["size"] = deck_parts(out_html)
             if not args.quick or story == "advisor":
                 r["export"] = timed([py, "-m", "bohbvis", "export", story, "-o", str(out_pdf)], repeat)
-                r["vl_convert_pdf"] = child(["vlconvert", story, str(repeat)])
+                # (--quick: each chart's cold process once, after one warm-up for the first chart)
+                r["vl_convert_pdf"] = child(["vlconvert", story, str(repeat), str(1 if args.quick else repeat)])
             res["demo"][story] = r
         res["rebuild"] = child(["rebuild", "advisor", str(max(repeat, 5))])
 
@@ -315,7 +338,12 @@ def targets(res: dict) -> list[dict]:
     if new:
         add("build (newcomer, demo) / its import floor", new["build"]["median"] / res["floor"]["newcomer"]["median"], 1.5)
     if "export" in adv:
-        add("export PDF (advisor, demo) / vl-convert's own PDFs", adv["export"]["median"] / adv["vl_convert_pdf"]["median"], 3.0)
+        vlc = adv["vl_convert_pdf"]
+        add("export PDF (advisor, demo) / vl-convert's own PDFs, each chart cold (fresh process)",
+            adv["export"]["median"] / vlc["cold"]["sum"], 3.0)
+        out.append({"target": "export PDF (advisor, demo) / vl-convert's own PDFs, warm (one process; shown, "
+                              "not the target)", "value": adv["export"]["median"] / vlc["median"], "limit": None,
+                    "unit": "×", "note": "", "met": None})
     s = adv["size"]
     add("deck / (bundle + its data) (advisor, demo)", s["deck"] / (s["bundle"] + s["data"]), 1.25)
     add("deck size (advisor, demo)", s["deck"] / 1e6, 1.4, " MB")
@@ -348,8 +376,10 @@ def report(res: dict) -> str:
         lines.append(f"| `bohbvis build {story}` (demo) | {r['build']['median']:.2f} s | deck {s['deck'] / 1e6:.2f} MB "
                      f"(bundle {s['bundle'] / 1e6:.2f} MB + data {s['data'] / 1e6:.2f} MB) |")
         if "export" in r:
+            v = r["vl_convert_pdf"]
             lines.append(f"| `bohbvis export {story} -o deck.pdf` (demo) | {r['export']['median']:.2f} s | "
-                         f"vl-convert's own PDFs of its {r['vl_convert_pdf']['n_charts']} charts: {r['vl_convert_pdf']['median']:.2f} s |")
+                         f"vl-convert's own PDFs of its {v['n_charts']} charts: {v['cold']['sum']:.2f} s cold "
+                         f"(one fresh process per chart, summed), {v['median']:.2f} s warm (one process) |")
     lines.append(f"| rebuild after a text-only edit (API, warm) | {res['rebuild']['median']:.3f} s | |")
     lines += ["", "| evaluations | build | runs | peak RSS | deck | slowest steps | embedding step: pca / tsne / mds |",
               "|---|---|---|---|---|---|---|"]
@@ -364,6 +394,9 @@ def report(res: dict) -> str:
                      + ", ".join(f"{k} {v:.1f} s" for k, v in slow) + f" | {emb} |")
     lines += ["", "| target | measured | limit | |", "|---|---|---|---|"]
     for t in res["targets"]:
+        if t["limit"] is None:  # shown for honesty, no target of its own
+            lines.append(f"| {t['target']} | {t['value']:.2f}{t['unit']} | – | |")
+            continue
         lines.append(f"| {t['target']} | {t['value']:.2f}{t['unit']} | ≤ {t['limit']:g}{t['unit']} | "
                      f"{'met' if t['met'] else 'NOT met'}{(' — ' + t['note']) if t['note'] else ''} |")
     return "\n".join(lines)

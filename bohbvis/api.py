@@ -37,7 +37,8 @@ def load(data: str | Path | Run | None = None, *, format: str | None = None, met
 
 def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mapping[str, Any] | None = None,
               format: str | None = None, metric: str | None = None, theme: str | None = None,
-              strict: bool = False, allow_empty: bool = False, options: ReaderOptions | None = None):
+              strict: bool = False, allow_empty: bool = False, options: ReaderOptions | None = None,
+              parallel: bool = False):
     """Validate the story, load its run (`data` overrides the story's `data:`), build every slide.
 
     `data` may be {name: path or Run} for a story comparing runs (`next-run`).
@@ -45,7 +46,9 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mappi
     error, unless `allow_empty` (then every slide says why it is empty). `options`: what a reader
     needs that the tool did not store (Optuna's study, Hyperband settings, Ray's metric …).
     Views are cached in the process by (run content, step options) (bohbvis/steps/_cache.py):
-    rebuilding after an edit of only the story's text, notes or theme recomputes no chart."""
+    rebuilding after an edit of only the story's text, notes or theme recomputes no chart.
+    `parallel`: a cold one-shot build (the CLI's) builds the steps that need scikit-learn (or scipy) in a
+    forked child process meanwhile (bohbvis/_parallel_build.py); the deck is the same."""
     from .story import load_story
 
     st = load_story(story or DEFAULT_STORY)
@@ -53,12 +56,12 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mappi
 
     with using(st.lang, st.path.parent if st.path else None) as language:
         deck = _make_deck(st, data=data, format=format, metric=metric, theme=theme, strict=strict,
-                          allow_empty=allow_empty, options=options)
+                          allow_empty=allow_empty, options=options, parallel=parallel)
     warning = fallback_warning(language)
     return dataclasses.replace(deck, language=language, warnings=(warning,) if warning else ())
 
 
-def _make_deck(st, *, data, format, metric, theme, strict, allow_empty, options):
+def _make_deck(st, *, data, format, metric, theme, strict, allow_empty, options, parallel=False):
     from ._empty import check_not_empty, check_strict, empty_slides, nothing_to_show, nothing_to_show_on_slides
     from .render.deck import Deck
     from .steps._cache import VIEWS as steps
@@ -98,6 +101,10 @@ def _make_deck(st, *, data, format, metric, theme, strict, allow_empty, options)
         check_strict(run)
     reason = nothing_to_show(run)
     if reason is None:
+        if parallel:
+            from ._parallel_build import prebuild
+
+            steps = prebuild(st, run, steps)
         slides = slides_from_story(st, run, steps)
     elif allow_empty:
         slides = empty_slides(st, nothing_to_show_on_slides(run))

@@ -194,7 +194,7 @@ def _make_deck(story, data, format, metric, theme, strict=False, allow_empty=Fal
     from . import api
 
     deck = api.make_deck(story, data=data, format=format, metric=metric, theme=theme, strict=strict,
-                         allow_empty=allow_empty, options=_reader_options(*reader))
+                         allow_empty=allow_empty, options=_reader_options(*reader), parallel=True)
     _warn([*deck.run.warnings, *deck.warnings])
     return deck
 

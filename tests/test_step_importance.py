@@ -80,6 +80,55 @@ def test_decomposition_reproduces_optunas_fanova(name, budget):
         assert mean == pytest.approx(ref[n], rel=1e-9, abs=1e-12), n
 
 
+@pytest.mark.parametrize("name,budget", [("demo", 1.0), ("hpbandster_example_5_mnist", 9.0)])
+def test_the_trees_are_random_forest_regressors_trees(name, budget):
+    """forest_trees grows the trees one by one (the forest's per-tree overhead is most of its time):
+    they are RandomForestRegressor's, node for node, with the same settings and seed."""
+    from sklearn.ensemble import RandomForestRegressor
+
+    run = load(name)
+    ok = run.ok[(run.ok["budget"] == budget) & run.ok["loss"].notna()]
+    enc = fanova_mod.encode(ok, run.space)
+    y = ok["loss"].to_numpy(dtype=float)
+    for seed in (0, 3):
+        ref = RandomForestRegressor(n_estimators=fanova_mod.N_TREES, max_depth=fanova_mod.MAX_DEPTH,
+                                    min_samples_split=2, min_samples_leaf=1, random_state=seed).fit(enc.X, y)
+        ours = fanova_mod.forest_trees(enc.X, y, seed)
+        assert len(ours) == len(ref.estimators_) == fanova_mod.N_TREES
+        for mine, theirs in zip(ours, (e.tree_ for e in ref.estimators_)):
+            for field in ("children_left", "children_right", "feature", "threshold", "value", "n_node_samples"):
+                np.testing.assert_array_equal(getattr(mine, field), getattr(theirs, field), err_msg=field)
+
+
+def test_forest_boxes_match_a_walk_down_each_tree():
+    """The boxes pushed down all trees at once: each leaf's box is what following its path gives,
+    and the leaves of a tree tile the space (their volumes add up to the whole)."""
+    run = load("demo")
+    ok = run.ok[run.ok["budget"] == 1.0]
+    enc = fanova_mod.encode(ok, run.space)
+    trees = fanova_mod.forest_trees(enc.X, ok["accuracy"].to_numpy(dtype=float), seed=1, n_trees=4)
+    forest = fanova_mod.forest_boxes(trees, enc.bounds)
+    whole = np.prod(enc.bounds[:, 1] - enc.bounds[:, 0])
+    for k, tree in enumerate(trees):
+        mine = forest.tree == k
+        assert forest.volume[mine].sum() == pytest.approx(whole, rel=1e-12)
+        boxes = []
+        stack = [(0, enc.bounds[:, 0].copy(), enc.bounds[:, 1].copy())]
+        while stack:
+            node, lo, hi = stack.pop()
+            f = tree.feature[node]
+            if f < 0:
+                boxes.append((node, lo, hi))
+                continue
+            lhi, rlo = hi.copy(), lo.copy()
+            lhi[f] = rlo[f] = tree.threshold[node]
+            stack += [(tree.children_left[node], lo, lhi), (tree.children_right[node], rlo, hi)]
+        boxes.sort(key=lambda b: b[0])  # leaves in node order, as forest_boxes keeps them
+        np.testing.assert_array_equal(forest.lo[mine], np.array([b[1] for b in boxes]))
+        np.testing.assert_array_equal(forest.hi[mine], np.array([b[2] for b in boxes]))
+        np.testing.assert_array_equal(forest.value[mine], tree.value[[b[0] for b in boxes], 0, 0])
+
+
 def synthetic(n=300, seed=0):
     """A run whose loss depends on the learning rate only (on its log scale), plus two
     irrelevant hyperparameters, on one budget."""

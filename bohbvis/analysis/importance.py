@@ -15,8 +15,9 @@ seeds and its spread the standard deviation over seeds.
 Hyperparameters absent in some of a budget's evaluations (conditional ones) or constant there are
 left out of that budget's surrogate, and the slide names them. Exactness: `fanova` reproduces
 Optuna's FanovaImportanceEvaluator to the last digit on the same encoded data and seed (see the
-test); the per-tree decomposition is computed from the leaves' boxes with numpy instead of a
-traversal per grid cell.
+test); the decomposition is computed from the leaves' boxes with numpy over a whole forest at once
+(no Python loop per node, tree or grid cell), and the forest's trees are grown one by one with the
+forest's own seeds (forest_trees: the same trees, without its per-tree overhead).
 
 scikit-learn is imported only when an importance is computed.
 """
@@ -41,103 +42,192 @@ SAMPLE_SEED = 0
 GRID = 60  # points of a numeric marginal curve
 
 
-# --- the decomposition of one tree --------------------------------------------------------------
+# --- the decomposition of a forest -------------------------------------------------------------
+#
+# Every tree's leaves are boxes; a feature's grid is cut at every threshold the tree splits it at.
+# All trees of a forest are handled at once (numpy over every node / leaf of the forest), so the
+# cost is a few dozen array operations per forest, not a Python loop per node, tree or grid cell.
 
 
 @dataclass(frozen=True)
-class TreeBoxes:
-    lo: np.ndarray  # leaves × features: each leaf's box, inside the bounds
+class Forest:
+    lo: np.ndarray  # leaves × features: each leaf's box, inside the bounds (leaves of every tree, tree by tree)
     hi: np.ndarray
     value: np.ndarray  # leaves
-    splits: list[np.ndarray]  # per feature: the sorted distinct thresholds the tree splits it at
+    tree: np.ndarray  # leaves: which tree
+    starts: np.ndarray  # trees: the first leaf of each tree
+    cell_lo: np.ndarray  # leaves × features: the first grid cell (of its tree's grid) the leaf covers
+    cell_hi: np.ndarray  # ... and one past its last
+    sizes: list[np.ndarray]  # per feature: trees × cells, each cell's width (0 past a tree's last cell)
     bounds: np.ndarray  # features × 2
+    volume: np.ndarray  # leaves
+    variance: np.ndarray  # trees: the variance of the tree's prediction over the space (uniform)
 
     @property
-    def volume(self) -> np.ndarray:
-        return np.prod(self.hi - self.lo, axis=1)
-
-    @property
-    def variance(self) -> float:
-        w = self.volume
-        mean = np.average(self.value, weights=w)
-        return float(np.average((self.value - mean) ** 2, weights=w))
+    def n_trees(self) -> int:
+        return len(self.starts)
 
 
-def tree_boxes(tree, bounds: np.ndarray) -> TreeBoxes:
-    """The leaves of a fitted sklearn tree as boxes (x <= threshold goes left)."""
-    left, right = tree.children_left, tree.children_right
-    feature, threshold = tree.feature, tree.threshold
-    n_feat = len(bounds)
-    lo_all = np.empty((tree.node_count, n_feat))
-    hi_all = np.empty((tree.node_count, n_feat))
-    lo_all[0], hi_all[0] = bounds[:, 0], bounds[:, 1]
-    leaves = []
-    for node in range(tree.node_count):  # parents come before children in sklearn's arrays
-        f = feature[node]
-        if f < 0:
-            leaves.append(node)
-            continue
-        t = threshold[node]
-        for child, side in ((left[node], 1), (right[node], 0)):
-            lo_all[child], hi_all[child] = lo_all[node], hi_all[node]
-            if side:
-                hi_all[child, f] = t
-            else:
-                lo_all[child, f] = t
-    leaves = np.array(leaves)
-    splits = [np.unique(threshold[feature == f]) for f in range(n_feat)]
-    return TreeBoxes(lo=lo_all[leaves], hi=hi_all[leaves], value=tree.value[leaves].reshape(len(leaves), -1)[:, 0],
-                     splits=splits, bounds=bounds)
+def forest_boxes(trees, bounds: np.ndarray) -> Forest:
+    """The leaves of fitted sklearn trees (`estimator.tree_`) as boxes (x <= threshold goes left)."""
+    counts = np.array([t.node_count for t in trees])
+    offset = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    which = np.repeat(np.arange(len(trees)), counts)
+    feature = np.concatenate([t.feature for t in trees])
+    threshold = np.concatenate([t.threshold for t in trees])
+    left = np.concatenate([np.where(t.children_left >= 0, t.children_left + o, -1) for t, o in zip(trees, offset)])
+    right = np.concatenate([np.where(t.children_right >= 0, t.children_right + o, -1) for t, o in zip(trees, offset)])
+    value = np.concatenate([t.value.reshape(t.node_count, -1)[:, 0] for t in trees])
+    n_nodes, n_feat = len(feature), len(bounds)
+
+    # Each split's place among the distinct thresholds its tree splits that feature at: the grid
+    # edge it is (edge 0 is the lower bound), and each (tree, feature)'s number of cells.
+    inner = np.flatnonzero(feature >= 0)
+    order = inner[np.lexsort((threshold[inner], feature[inner], which[inner]))]
+    edge = np.zeros(n_nodes, dtype=np.intp)
+    n_cells = np.ones((len(trees), n_feat), dtype=np.intp)
+    if len(order):  # (else every tree is one leaf)
+        key = which[order] * n_feat + feature[order]
+        new_key = np.r_[True, key[1:] != key[:-1]]
+        new_value = new_key | np.r_[True, threshold[order][1:] != threshold[order][:-1]]
+        distinct = np.cumsum(new_value) - 1
+        first = distinct[new_key]
+        edge[order] = distinct - np.repeat(first, np.diff(np.r_[np.flatnonzero(new_key), len(order)])) + 1
+        n_cells[which[order][new_key], feature[order][new_key]] += np.diff(np.r_[first, distinct[-1] + 1])
+    sizes = []
+    for f in range(n_feat):
+        size = np.zeros((len(trees), int(n_cells[:, f].max())))
+        size[:, 0] = bounds[f, 1] - bounds[f, 0]
+        mine = order[feature[order] == f]  # this feature's splits, by tree then threshold
+        if len(mine):
+            t_of, at = which[mine], edge[mine]
+            fresh = np.r_[True, (t_of[1:] != t_of[:-1]) | (at[1:] != at[:-1])]
+            t_of, at, thr = t_of[fresh], at[fresh], threshold[mine][fresh]
+            edges = np.full((len(trees), size.shape[1] + 1), np.nan)
+            edges[np.arange(len(trees)), 0] = bounds[f, 0]
+            edges[np.arange(len(trees)), n_cells[:, f]] = bounds[f, 1]
+            edges[t_of, at] = thr
+            size = np.nan_to_num(np.diff(edges, axis=1), nan=0.0)
+        sizes.append(size)
+
+    # Push the boxes (bounds and grid cells) down the trees one level at a time, all trees at once.
+    lo = np.empty((n_nodes, n_feat))
+    hi = np.empty((n_nodes, n_feat))
+    cell_lo = np.zeros((n_nodes, n_feat), dtype=np.intp)
+    cell_hi = np.empty((n_nodes, n_feat), dtype=np.intp)
+    lo[offset], hi[offset] = bounds[:, 0], bounds[:, 1]
+    cell_hi[offset] = n_cells
+    level = offset
+    while level.size:
+        split = level[feature[level] >= 0]
+        f, t, e = feature[split], threshold[split], edge[split]
+        lc, rc = left[split], right[split]
+        for child in (lc, rc):
+            lo[child], hi[child] = lo[split], hi[split]
+            cell_lo[child], cell_hi[child] = cell_lo[split], cell_hi[split]
+        hi[lc, f], cell_hi[lc, f] = t, e
+        lo[rc, f], cell_lo[rc, f] = t, e
+        level = np.concatenate((lc, rc))
+    leaves = np.flatnonzero(feature < 0)  # tree by tree, in node order
+    tree = which[leaves]
+    lo, hi, value = lo[leaves], hi[leaves], value[leaves]
+    volume = np.prod(hi - lo, axis=1)
+    starts = np.searchsorted(tree, np.arange(len(trees)))
+    total = np.add.reduceat(volume, starts)
+    mean = np.add.reduceat(volume * value, starts) / total
+    variance = np.add.reduceat(volume * (value - mean[tree]) ** 2, starts) / total
+    return Forest(lo=lo, hi=hi, value=value, tree=tree, starts=starts, cell_lo=cell_lo[leaves],
+                  cell_hi=cell_hi[leaves], sizes=sizes, bounds=bounds, volume=volume, variance=variance)
 
 
-def _cells(t: TreeBoxes, features) -> tuple[np.ndarray, np.ndarray]:
-    """The grid over `features` cut at every split: cell midpoints (cells × |features|) and sizes."""
-    mids, sizes = [], []
-    for f in features:
-        edges = np.concatenate(([t.bounds[f, 0]], t.splits[f], [t.bounds[f, 1]]))
-        mids.append(0.5 * (edges[1:] + edges[:-1]))
-        sizes.append(edges[1:] - edges[:-1])
-    mid = np.array(list(itertools.product(*mids)))
-    size = np.prod(np.array(list(itertools.product(*sizes))), axis=1)
-    return mid, size
+def marginal_variances(forest: Forest, features) -> np.ndarray:
+    """Per tree: the variance, over the grid of `features`, of its marginal prediction there (the
+    mean of the leaves a cell lies in, weighted by each leaf's volume in the other dimensions).
 
-
-def marginal_at(t: TreeBoxes, features, points: np.ndarray) -> np.ndarray:
-    """The tree's marginal prediction at points over `features` (points × |features|): the mean of
-    the leaves those points fall in, weighted by each leaf's volume in the other dimensions."""
+    A leaf covers a box of cells; its sums are added with a difference array (+ at the box's low
+    corner, − and + at the others, inclusion–exclusion) and a cumulative sum along each feature,
+    so the cost is O(leaves × 2^|features| + cells), never a cells × leaves matrix."""
     features = list(features)
-    other = t.volume / np.prod(t.hi[:, features] - t.lo[:, features], axis=1)
-    inside = np.ones((len(points), len(t.value)), dtype=bool)
+    other = forest.volume / np.prod(forest.hi[:, features] - forest.lo[:, features], axis=1)
+    shape = [forest.sizes[f].shape[1] for f in features]
+    n_trees = forest.n_trees
+    grid = np.prod(shape)
+    num = np.zeros(n_trees * grid)
+    den = np.zeros(n_trees * grid)
+    for corner in itertools.product((0, 1), repeat=len(features)):
+        index = forest.tree.copy()
+        keep = np.ones(len(index), dtype=bool)
+        for j, (f, up) in enumerate(zip(features, corner)):
+            c = forest.cell_hi[:, f] if up else forest.cell_lo[:, f]
+            keep &= c < shape[j]  # past the last cell: changes no cell
+            index = index * shape[j] + np.minimum(c, shape[j] - 1)
+        sign = -1.0 if sum(corner) % 2 else 1.0
+        num += sign * np.bincount(index[keep], (other * forest.value)[keep], len(num))
+        den += sign * np.bincount(index[keep], other[keep], len(den))
+    num, den = num.reshape(n_trees, *shape), den.reshape(n_trees, *shape)
+    size = np.ones((n_trees, *shape))
+    for j, f in enumerate(features):
+        num, den = np.cumsum(num, axis=j + 1), np.cumsum(den, axis=j + 1)
+        size = size * forest.sizes[f].reshape(n_trees, *[-1 if k == j else 1 for k in range(len(features))])
+    num, den, size = num.reshape(n_trees, -1), den.reshape(n_trees, -1), size.reshape(n_trees, -1)
+    m = np.where(size > 0, num / np.where(size > 0, den, 1.0), 0.0)
+    total = size.sum(axis=1)
+    mean = (m * size).sum(axis=1) / total
+    return np.maximum(((m - mean[:, None]) ** 2 * size).sum(axis=1) / total, 0.0)
+
+
+def marginal_at(forest: Forest, features, points: np.ndarray) -> np.ndarray:
+    """Each tree's marginal prediction at points over `features` (trees × points)."""
+    features = list(features)
+    other = forest.volume / np.prod(forest.hi[:, features] - forest.lo[:, features], axis=1)
+    inside = np.ones((len(points), len(forest.value)), dtype=bool)
     for j, f in enumerate(features):
         p = points[:, j][:, None]
-        inside &= (t.lo[:, f][None, :] < p) & (p <= t.hi[:, f][None, :]) | \
-                  ((p == t.lo[:, f][None, :]) & (t.lo[:, f][None, :] == t.bounds[f, 0]))
+        lo, hi = forest.lo[:, f][None, :], forest.hi[:, f][None, :]
+        inside &= (lo < p) & (p <= hi) | ((p == lo) & (lo == forest.bounds[f, 0]))
     w = inside * other[None, :]
-    return (w @ t.value) / w.sum(axis=1)
+    return (np.add.reduceat(w * forest.value[None, :], forest.starts, axis=1)
+            / np.add.reduceat(w, forest.starts, axis=1)).T
 
 
-def marginal_variance(t: TreeBoxes, features) -> float:
-    mid, size = _cells(t, features)
-    m = marginal_at(t, features, mid)
-    mean = np.average(m, weights=size)
-    return float(max(np.average((m - mean) ** 2, weights=size), 0.0))
+def forest_trees(X: np.ndarray, y: np.ndarray, seed: int, n_trees: int = N_TREES, max_depth: int = MAX_DEPTH):
+    """The trees (`tree_`) of `RandomForestRegressor(n_estimators=n_trees, max_depth=max_depth,
+    min_samples_split=2, min_samples_leaf=1, random_state=seed).fit(X, y)` — the very same trees
+    (tests/test_step_importance.py compares every node), grown here one DecisionTreeRegressor at a
+    time with the forest's own seeds and bootstrap draws.
+
+    Why not the forest itself: on a few hundred rows, its per-tree cloning (get_params through
+    inspect.signature) and input checks take longer than growing the trees, and a story fits 25
+    forests. The input is checked once here instead (float32 X, float64 y, as the forest does)."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    X32 = np.ascontiguousarray(X, dtype=np.float32)
+    y2 = np.ascontiguousarray(y, dtype=np.float64).reshape(-1, 1)
+    n = len(X32)
+    forest_rng = np.random.RandomState(seed)  # the forest draws one seed per tree, in order
+    states = [forest_rng.randint(np.iinfo(np.int32).max) for _ in range(n_trees)]
+    trees = []
+    for state in states:
+        # The forest's bootstrap: n draws with replacement from the tree's seed, as sample weights.
+        counts = np.bincount(np.random.RandomState(state).randint(0, n, n), minlength=n).astype(np.float64)
+        tree = DecisionTreeRegressor(max_depth=max_depth, min_samples_split=2, min_samples_leaf=1, max_features=1.0,
+                                     random_state=state)
+        tree._fit(X32, y2, sample_weight=counts, check_input=False)
+        trees.append(tree.tree_)
+    return trees
 
 
 def fanova(X: np.ndarray, y: np.ndarray, bounds: np.ndarray, groups: list[np.ndarray], seed: int,
            n_trees: int = N_TREES, max_depth: int = MAX_DEPTH):
     """Per group of columns: (mean, std over trees) of the share of a tree's variance its marginal
-    explains — Optuna's `_Fanova.get_importance` — plus the fitted trees' boxes."""
-    from sklearn.ensemble import RandomForestRegressor
-
-    forest = RandomForestRegressor(n_estimators=n_trees, max_depth=max_depth, min_samples_split=2,
-                                   min_samples_leaf=1, random_state=seed)
-    forest.fit(X, y)
-    trees = [tree_boxes(e.tree_, bounds) for e in forest.estimators_]
+    explains — Optuna's `_Fanova.get_importance` — plus the fitted forest's boxes."""
+    boxes = forest_boxes(forest_trees(X, y, seed, n_trees, max_depth), bounds)
+    varies = boxes.variance > 0
     out = []
     for g in groups:
-        fr = np.array([marginal_variance(t, g) / t.variance for t in trees if t.variance > 0])
+        fr = marginal_variances(boxes, g)[varies] / boxes.variance[varies]
         out.append((float(fr.mean()) if len(fr) else 0.0, float(fr.std()) if len(fr) else 0.0))
-    return out, trees
+    return out, boxes
 
 
 # --- the run's data -----------------------------------------------------------------------------
@@ -209,7 +299,7 @@ class BudgetImportance:
     per_seed: np.ndarray  # seeds × hyperparameters
     left_out: dict[str, str]
     encoded: Encoded
-    trees: list  # every seed's trees (for marginal curves)
+    forests: list  # every seed's forest (for marginal curves)
 
 
 def budget_importance(run: Run, field: str, budget: float, seeds=SEEDS) -> BudgetImportance | None:
@@ -224,15 +314,15 @@ def budget_importance(run: Run, field: str, budget: float, seeds=SEEDS) -> Budge
     if not enc.groups:
         return None
     y = fit[field].to_numpy(dtype=float)
-    per_seed, trees = [], []
+    per_seed, forests = [], []
     for s in seeds:
-        imp, t = fanova(enc.X, y, enc.bounds, enc.groups, seed=s)
+        imp, forest = fanova(enc.X, y, enc.bounds, enc.groups, seed=s)
         per_seed.append([m for m, _sd in imp])
-        trees += t
+        forests.append(forest)
     per_seed = np.array(per_seed)
     return BudgetImportance(budget=float(budget), n=int(len(ok)), n_fit=int(len(fit)), names=enc.names,
                             mean=per_seed.mean(axis=0), std=per_seed.std(axis=0), per_seed=per_seed,
-                            left_out=enc.left_out, encoded=enc, trees=trees)
+                            left_out=enc.left_out, encoded=enc, forests=forests)
 
 
 def marginal_curve(bi: BudgetImportance, name: str) -> pd.DataFrame:
@@ -252,5 +342,5 @@ def marginal_curve(bi: BudgetImportance, name: str) -> pd.DataFrame:
         lo, hi = enc.bounds[g[0]]
         pts = np.linspace(lo, hi, GRID)[:, None]
         xs = list(10 ** pts[:, 0] if kind == "log" else pts[:, 0])
-    values = np.array([marginal_at(t, g, pts) for t in bi.trees])
+    values = np.concatenate([marginal_at(f, g, pts) for f in bi.forests])
     return pd.DataFrame({"x": xs, "mean": values.mean(axis=0), "std": values.std(axis=0)})

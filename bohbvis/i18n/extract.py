@@ -16,7 +16,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
 I18N = Path(__file__).resolve().parent
-KEYWORDS = {"tr": None, "trn": (1, 2)}
+KEYWORDS = {"tr": None, "trn": (1, 2), "tr_lazy": None}  # tr_lazy: i18n/lazy.py
 METHOD_MAP = [("**/i18n/**.py", "ignore"), ("**.py", "python"), ("render/assets/**.js", "javascript")]
 HEADER = "bohbvis — every sentence a deck writes (Korean terms: locales/ko/GLOSSARY.md)"
 

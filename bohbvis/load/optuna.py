@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import BohbvisError
+from ..i18n.lazy import tr_lazy
 from ..model.assemble import assemble
 from ..model.recovery import Recovery
 from ..model.run import Run
@@ -189,30 +190,34 @@ def build_run(study: storage.StudyRecord, *, source: str, hyperband: tuple | Non
     if hyperband is not None:
         lo, hi, eta = hyperband
         st = Settings(lo, hi, int(eta), n_brackets(lo, hi, int(eta)))
-        settings_text = f"given with --hyperband {_n(lo)},{_n(hi)},{int(eta)}"
+        given = f"{_n(lo)},{_n(hi)},{int(eta)}"
+        settings_text = tr_lazy("given with --hyperband {value}", value=given)
         bad = [t.number for t in finished if (r := _rungs(t)) and not _consistent(
             t, r, bracket_id(study.name, t.number, st.allocation), st)]
         if bad:
-            notes.append(f"--hyperband {_n(lo)},{_n(hi)},{int(eta)} does not reproduce the pruner's recorded "
-                         f"rungs of {len(bad)} trial(s) (e.g. trial {bad[0]}): brackets may be wrong.")
+            notes.append(tr_lazy("--hyperband {value} does not reproduce the pruner's recorded rungs of {n} trial(s) "
+                                 "(e.g. trial {trial}): brackets may be wrong.", value=given,
+                                 n=str(len(bad)), trial=str(bad[0])))
     else:
         fits = infer_settings(study.name, finished)
         st = fits[0] if fits else None
         if st is not None:
-            settings_text = (f"not stored by Optuna; inferred from the recorded rungs and steps: min_resource "
-                             f"{_n(st.min_resource)}, reduction_factor {st.eta}, {st.n_brackets} brackets, "
-                             f"max_resource {_n(st.max_resource)} (the largest step)")
-            notes.append(f"HyperbandPruner's settings are not stored: inferred {_n(st.min_resource)}, "
-                         f"{_n(st.max_resource)}, η {st.eta} from the rungs (set them with --hyperband).")
+            settings_text = tr_lazy(
+                "not stored by Optuna; inferred from the recorded rungs and steps: min_resource {low}, "
+                "reduction_factor {eta}, {n} brackets, max_resource {high} (the largest step)",
+                low=_n(st.min_resource), eta=str(st.eta), n=str(st.n_brackets), high=_n(st.max_resource))
+            notes.append(tr_lazy("HyperbandPruner's settings are not stored: inferred {low}, {high}, η {eta} from the "
+                                 "rungs (set them with --hyperband).", low=_n(st.min_resource),
+                                 high=_n(st.max_resource), eta=str(st.eta)))
             if len({(f.min_resource, f.eta, f.n_brackets) for f in fits}) > 1:
-                notes.append(f"{len(fits)} pruner settings fit the recorded rungs equally; the smallest "
-                             "reduction factor and min_resource were taken.")
+                notes.append(tr_lazy("{n} pruner settings fit the recorded rungs equally; the smallest reduction factor "
+                                     "and min_resource were taken.", n=str(len(fits))))
         else:
-            settings_text = "no HyperbandPruner rungs recorded: one evaluation per trial at its last step"
+            settings_text = tr_lazy("no HyperbandPruner rungs recorded: one evaluation per trial at its last step")
     if st is not None:
-        notes.append("HyperbandPruner is asynchronous: brackets share trials "
-                     + ":".join(str(a) for a in st.allocation)
-                     + f", each rung promotes the best 1/{st.eta} seen so far, so counts differ from the synchronous plan.")
+        notes.append(tr_lazy("HyperbandPruner is asynchronous: brackets share trials {allocation}, each rung promotes "
+                             "the best 1/{eta} seen so far, so counts differ from the synchronous plan.",
+                             allocation=":".join(str(a) for a in st.allocation), eta=str(st.eta)))
 
     t0 = min((t.start for t in finished if t.start is not None), default=None)
     finish_times = sorted(t.complete for t in study.trials if t.state in ("COMPLETE", "PRUNED") and t.complete)
@@ -242,19 +247,21 @@ def build_run(study: storage.StudyRecord, *, source: str, hyperband: tuple | Non
     space = _space(study)
     raw = pd.concat([raw, _config_columns(configs, space)], axis=1)
     if maximize:
-        notes.insert(0, "The study maximized its objective: loss = −objective"
-                     + (", accuracy = objective." if metric else "."))
+        notes.insert(0, tr_lazy("The study maximized its objective: loss = −objective, accuracy = objective.")
+                     if metric else tr_lazy("The study maximized its objective: loss = −objective."))
     warnings = []
     if skipped:
         warnings.append(f"{label}: {skipped} trial(s) of study '{study.name}' are RUNNING or WAITING; they are left out.")
     recovery = Recovery(
-        brackets=("recomputed with HyperbandPruner's rule crc32(f\"{study_name}_{trial.number}\") over the "
-                  "brackets' trial allocation" if st is not None else "one bracket: the study recorded no rungs"),
-        budgets=("the rung steps min_resource·η^(bracket+k) each trial reached (its intermediate values); "
-                 "a PRUNED trial stopped at its last rung" if st is not None else "each trial's last reported step"),
-        sample_types=(f"not stored (the sampler is not saved): trials created before {N_STARTUP} trials had "
-                      "finished are shown as random (TPESampler's n_startup_trials), later ones as model-based; "
-                      "rounds above a bracket's first are promotions"),
+        brackets=(tr_lazy("recomputed with HyperbandPruner's rule {rule} over the brackets' trial allocation",
+                          rule='crc32(f"{study_name}_{trial.number}")')
+                  if st is not None else tr_lazy("one bracket: the study recorded no rungs")),
+        budgets=(tr_lazy("the rung steps min_resource·η^(bracket+k) each trial reached (its intermediate values); "
+                         "a PRUNED trial stopped at its last rung")
+                 if st is not None else tr_lazy("each trial's last reported step")),
+        sample_types=tr_lazy("not stored (the sampler is not saved): trials created before {n} trials had finished "
+                             "are shown as random (TPESampler's n_startup_trials), later ones as model-based; rounds "
+                             "above a bracket's first are promotions", n=str(N_STARTUP)),
         settings=settings_text,
     )
     return assemble(raw, space, source=label, format=NAME, metric=metric, warnings=warnings,
@@ -308,7 +315,7 @@ def _space(study: storage.StudyRecord) -> tuple[Hyperparameter, ...]:
     out = []
     for name, d in dists.items():
         kind, a = d.get("name", ""), d.get("attributes", {})
-        cond = "absent in some trials" if n_with[name] < n_all else None
+        cond = tr_lazy("absent in some trials") if n_with[name] < n_all else None
         if kind == "CategoricalDistribution":
             choices = tuple(a.get("choices", ()))
             typ = "bool" if choices and all(isinstance(c, bool) for c in choices) else "categorical"

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BohbvisError
+from ..i18n.lazy import tr_lazy
 from ..model.assemble import assemble
 from ..model.recovery import Recovery
 from ..model.run import Run
@@ -159,10 +160,13 @@ def read(path: Path, metric: str | None = None, options: ReaderOptions | None = 
              for t in trials]
     max_t = float(options.max_t) if options.max_t else max(x for x in lasts if x is not None)
     eta = float(options.eta) if options.eta else infer_eta(max_t, lasts)
-    notes = [f"HyperBand's settings are not stored (only pickled): max_t {_n(max_t)} "
-             + ("(--max-t)" if options.max_t else "(largest iteration)")
-             + f", η {_n(eta) if eta else '?'} " + ("(--eta)" if options.eta else "(where trials stopped)")
-             + f"; metric '{metric}', mode {mode}" + (" (--mode)." if options.mode else " (from its name).")]
+    # Where each setting came from is a parenthesis of its own (a flag, or how it was inferred).
+    notes = [tr_lazy("HyperBand's settings are not stored (only pickled): max_t {max_t} {max_t_source}, η {eta} "
+                     "{eta_source}; metric '{metric}', mode {mode} {mode_source}.", max_t=_n(max_t),
+                     max_t_source="(--max-t)" if options.max_t else tr_lazy("(largest iteration)"),
+                     eta=_n(eta) if eta else "?",
+                     eta_source="(--eta)" if options.eta else tr_lazy("(where trials stopped)"),
+                     metric=metric, mode=mode, mode_source="(--mode)" if options.mode else tr_lazy("(from its name)"))]
     if eta is None:
         raise BohbvisError("cannot infer HyperBand's reduction factor from where the trials stopped.", file=folder,
                            key="--eta", hint="give --eta (and --max-t) as set in HyperBandForBOHB")
@@ -208,20 +212,23 @@ def read(path: Path, metric: str | None = None, options: ReaderOptions | None = 
     if not (raw["status"] == "ok").any():
         raise BohbvisError(f"no trial reported a finite '{metric}'.", file=folder, key="--metric", allowed=", ".join(keys))
     if mode == "max":
-        notes.append(f"The experiment maximized '{metric}'; bohbvis's loss is its negative.")
+        notes.append(tr_lazy("The experiment maximized '{metric}'; bohbvis's loss is its negative.", metric=metric))
     if len(trials) % sum(int(np.ceil(n_s / (s + 1) * eta**s)) for s in range(n_s) if int(max_t * eta ** (-s))):
-        notes.append("The last band is incomplete: its brackets hold fewer trials than HyperBand's plan; with "
-                     "concurrent trials Ray may also overfill the last bracket, which the fill rule cannot see.")
+        notes.append(tr_lazy("The last band is incomplete: its brackets hold fewer trials than HyperBand's plan; with "
+                             "concurrent trials Ray may also overfill the last bracket, which the fill rule cannot see."))
     # Ray's status can be stale (HyperBand leaves stopped trials PAUSED): results decide, not status.
     warnings = []
     recovery = Recovery(
-        brackets=("not stored: HyperBandForBOHB's fill rule in trial-creation order (bracket s = s_max … 0 takes "
-                  "ceil(s_max_1/(s+1)·η^s) trials)"),
-        budgets=(f"{TIME_ATTR}; a trial's evaluations are its results at its bracket's rungs "
-                 "int(max_t·η^-s)·η^k (where it paused)"),
-        sample_types="not stored (TuneBOHB does not record whether a configuration came from its model): shown as random",
-        settings=(f"max_t {_n(max_t)}, reduction factor {_n(eta)}: "
-                  + ("given" if options.max_t and options.eta else "inferred (they live only in Ray's pickles)")),
+        brackets=tr_lazy("not stored: HyperBandForBOHB's fill rule in trial-creation order (bracket s = s_max … 0 "
+                         "takes ceil(s_max_1/(s+1)·η^s) trials)"),
+        budgets=tr_lazy("{attr}; a trial's evaluations are its results at its bracket's rungs int(max_t·η^-s)·η^k "
+                        "(where it paused)", attr=TIME_ATTR),
+        sample_types=tr_lazy("not stored (TuneBOHB does not record whether a configuration came from its model): "
+                             "shown as random"),
+        settings=(tr_lazy("max_t {max_t}, reduction factor {eta}: given", max_t=_n(max_t), eta=_n(eta))
+                  if options.max_t and options.eta else
+                  tr_lazy("max_t {max_t}, reduction factor {eta}: inferred (they live only in Ray's pickles)",
+                          max_t=_n(max_t), eta=_n(eta))),
     )
     return assemble(raw, infer_space(raw), source=str(folder), format=NAME,
                     metric=(acc_key if has_acc else None), warnings=warnings, eta=eta, recovery=recovery, notes=notes)

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import BohbvisError
+from ..i18n.lazy import tr_lazy
 from ..model.assemble import assemble
 from ..model.hyperband import close
 from ..model.recovery import Recovery
@@ -177,11 +178,11 @@ def read(path: Path, metric: str | None = None) -> Run:
 
     notes = []
     if unmatched:
-        notes.append(f"{len(unmatched)} configuration(s) start at a budget no Hyperband bracket starts at; "
-                     "each such group is shown as its own bracket.")
-    notes.append(f"SMAC3 fills bracket s with ceil(η^s·(s_max+1)/(s+1)) configurations "
-                 f"({', '.join(str(math.ceil(eta ** (s_max - s) * (s_max + 1) / (s_max - s + 1))) for s in range(s_max + 1))}"
-                 " new ones from the lowest budget up), so its first rounds can hold more than hpbandster's plan.")
+        notes.append(tr_lazy("{n} configuration(s) start at a budget no Hyperband bracket starts at; each such group "
+                             "is shown as its own bracket.", n=str(len(unmatched))))
+    fills = ", ".join(str(math.ceil(eta ** (s_max - s) * (s_max + 1) / (s_max - s + 1))) for s in range(s_max + 1))
+    notes.append(tr_lazy("SMAC3 fills bracket s with ceil(η^s·(s_max+1)/(s+1)) configurations ({fills} new ones from "
+                         "the lowest budget up), so its first rounds can hold more than hpbandster's plan.", fills=fills))
     warnings = []
     if running:
         warnings.append(f"{rh_path}: {running} trial(s) are still RUNNING; they are left out.")
@@ -189,12 +190,15 @@ def read(path: Path, metric: str | None = None) -> Run:
     if no_origin:
         warnings.append(f"{rh_path}: {no_origin} configuration(s) have no config_origins entry; shown as random.")
     recovery = Recovery(
-        brackets=("not stored: a configuration's bracket is the one whose first budget equals its smallest "
-                  "budget; repetitions are groups of the bracket's size in start order"),
-        budgets="recorded (runhistory.json's budget per trial; several seeds or instances are averaged, as SMAC3 does)",
-        sample_types="config_origins: initial design and random search = random, acquisition maximizer = BO",
-        settings=(f"scenario.json: min_budget {_n(lo)}, max_budget {_n(hi)}; eta {_n(eta)} from the intensifier"
-                  if intensifier.get("eta") is not None else f"eta {_n(eta)} inferred from the budgets"),
+        brackets=tr_lazy("not stored: a configuration's bracket is the one whose first budget equals its smallest "
+                         "budget; repetitions are groups of the bracket's size in start order"),
+        budgets=tr_lazy("recorded (runhistory.json's budget per trial; several seeds or instances are averaged, as "
+                        "SMAC3 does)"),
+        sample_types=tr_lazy("config_origins: initial design and random search = random, acquisition maximizer = BO"),
+        settings=(tr_lazy("scenario.json: min_budget {low}, max_budget {high}; eta {eta} from the intensifier",
+                          low=_n(lo), high=_n(hi), eta=_n(eta))
+                  if intensifier.get("eta") is not None else
+                  tr_lazy("eta {eta} inferred from the budgets", eta=_n(eta))),
     )
     return assemble(raw, space, source=str(folder), format=NAME, metric=None, warnings=warnings,
                     eta=float(eta), recovery=recovery, notes=notes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n.lazy import tr_lazy
 from .hyperband import HyperbandPlan, close, infer_eta, plan
 from .recovery import Recovery
 from .run import COLUMNS, BracketSummary, RoundSummary, Run
@@ -147,43 +148,43 @@ def _fmt_budget(b: float) -> str:
     return str(int(b)) if float(b).is_integer() else f"{b:.3g}"
 
 
+def _budgets(values) -> str:
+    return ", ".join(_fmt_budget(b) for b in values)
+
+
 def _deviations(t, budgets, the_plan, brackets) -> list[str]:
+    """Lazy texts (i18n/lazy.py): English for `inspect` and --strict, the deck's language on slides.
+    Counts and ids are passed as text: the English of `inspect` writes them ungrouped."""
     if the_plan is None:
-        return ["Only one budget was evaluated: there is no Hyperband ladder to check against."]
+        return [tr_lazy("Only one budget was evaluated: there is no Hyperband ladder to check against.")]
     out = []
     off = [b for b in budgets if not any(close(b, p) for p in the_plan.budgets)]
     if off:
-        out.append(
-            "Extended: budgets "
-            + ", ".join(_fmt_budget(b) for b in off)
-            + " are not on Hyperband's ladder "
-            + ", ".join(_fmt_budget(b) for b in the_plan.budgets)
-            + "."
-        )
+        out.append(tr_lazy("Extended: budgets {budgets} are not on Hyperband's ladder {ladder}.",
+                           budgets=_budgets(off), ladder=_budgets(the_plan.budgets)))
     for bs in brackets:
-        label = f"Bracket {bs.bracket}"
+        bracket = str(bs.bracket)
         if bs.bracket < 0:
-            out.append(
-                f"{label} is a warm start: {sum(r.n for r in bs.rounds)} evaluations at budget(s) "
-                + ", ".join(_fmt_budget(r.budget) for r in bs.rounds)
-                + " were loaded from an earlier run, outside Hyperband's schedule."
-            )
+            out.append(tr_lazy("Bracket {bracket} is a warm start: {n} evaluations at budget(s) {budgets} were loaded "
+                               "from an earlier run, outside Hyperband's schedule.", bracket=bracket,
+                               n=str(sum(r.n for r in bs.rounds)), budgets=_budgets(r.budget for r in bs.rounds)))
             continue
         pb = bs.planned
         if pb is None:
-            out.append(f"{label} starts at budget {_fmt_budget(bs.rounds[0].budget)}, which no planned bracket starts at.")
+            out.append(tr_lazy("Bracket {bracket} starts at budget {budget}, which no planned bracket starts at.",
+                               bracket=bracket, budget=_fmt_budget(bs.rounds[0].budget)))
             continue
         if len(bs.rounds) < len(pb.n):
-            out.append(
-                f"{label} is truncated: it ran {len(bs.rounds)} of its {len(pb.n)} rounds "
-                f"(budgets {', '.join(_fmt_budget(r) for r in pb.r)})."
-            )
+            out.append(tr_lazy("Bracket {bracket} is truncated: it ran {ran} of its {planned} rounds (budgets {budgets}).",
+                               bracket=bracket, ran=str(len(bs.rounds)), planned=str(len(pb.n)), budgets=_budgets(pb.r)))
         for r in bs.rounds:
             if r.planned_n is not None and r.n != r.planned_n:
-                word = "more" if r.n > r.planned_n else "fewer"
-                kind = "extended" if r.n > r.planned_n else "truncated"
-                out.append(
-                    f"{label}, round {r.round} (budget {_fmt_budget(r.budget)}): {r.n} evaluations, "
-                    f"{word} than Hyperband's planned {r.planned_n} ({kind})."
-                )
+                params = dict(bracket=bracket, round=str(r.round), budget=_fmt_budget(r.budget), n=str(r.n),
+                              planned=str(r.planned_n))
+                if r.n > r.planned_n:
+                    out.append(tr_lazy("Bracket {bracket}, round {round} (budget {budget}): {n} evaluations, more than "
+                                       "Hyperband's planned {planned} (extended).", **params))
+                else:
+                    out.append(tr_lazy("Bracket {bracket}, round {round} (budget {budget}): {n} evaluations, fewer than "
+                                       "Hyperband's planned {planned} (truncated).", **params))
     return out

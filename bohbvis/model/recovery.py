@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-RECORDED = "recorded in the run's files"
+from ..i18n.lazy import tr_lazy
+
+# Every sentence here is a lazy text (i18n/lazy.py): English in `inspect` and JSON, the deck's
+# language on the overview slide.
+RECORDED = tr_lazy("recorded in the run's files")
 
 
 @dataclass(frozen=True)

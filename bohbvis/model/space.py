@@ -11,6 +11,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..errors import BohbvisError
+from ..i18n.lazy import tr_lazy
 
 HPType = Literal["float", "int", "categorical", "ordinal", "bool"]
 
@@ -162,26 +163,35 @@ def _check_cs_hyperparameter(hp: Any, i: int, path: Path, text: str) -> None:
 
 
 # ConfigSpace's condition types in words (a slide says "when optimizer is sgd or rms", never
-# Python's "optimizer in ['sgd', 'rms']").
-_CONDITION_WORDS = {"EQ": "is", "NEQ": "is not", "GT": "is above", "LT": "is below", "IN": "is"}
-
-
+# Python's "optimizer in ['sgd', 'rms']"). Lazy texts (i18n/lazy.py): the overview slide writes
+# them in the deck's language, `inspect` in English.
 def _word(v) -> str:
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return tr_lazy("yes") if v else tr_lazy("no")
     return str(v)
 
 
 def _condition_text(c: dict) -> str:
-    parent = c.get("parent")
+    parent = str(c.get("parent"))
     if "values" in c:
         raw = c["values"] if isinstance(c["values"], list) else [c["values"]]
         values = [_word(v) for v in raw]
-        listed = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
-        return f"when {parent} is {listed}"
+        if len(values) == 1:
+            return tr_lazy("when {parent} is {value}", parent=parent, value=values[0])
+        return tr_lazy("when {parent} is {values} or {last}", parent=parent, values=", ".join(values[:-1]),
+                       last=values[-1])
     if "value" in c:
         kind = str(c.get("type", "EQ")).upper()
-        return f"when {parent} {_CONDITION_WORDS.get(kind, kind.lower())} {_word(c['value'])}"
+        value = _word(c["value"])
+        if kind in ("EQ", "IN"):
+            return tr_lazy("when {parent} is {value}", parent=parent, value=value)
+        if kind == "NEQ":
+            return tr_lazy("when {parent} is not {value}", parent=parent, value=value)
+        if kind == "GT":
+            return tr_lazy("when {parent} is above {value}", parent=parent, value=value)
+        if kind == "LT":
+            return tr_lazy("when {parent} is below {value}", parent=parent, value=value)
+        return tr_lazy("when {parent} {relation} {value}", parent=parent, relation=kind.lower(), value=value)
     return str(c.get("type", "condition"))
 
 
@@ -193,7 +203,7 @@ def infer_space(table: pd.DataFrame, known: dict[str, dict] | None = None) -> tu
         name = col[len("config_") :]
         values = table[col].dropna()
         conditional = len(values) < len(table[col])
-        cond = "value absent in some configurations" if conditional else None
+        cond = tr_lazy("value absent in some configurations") if conditional else None
         if name in known:
             out.append(Hyperparameter(name=name, inferred=True, condition=cond, **_complete(known[name], values)))
             continue

@@ -31,6 +31,7 @@ from ._metric import Metric, metric_for, metric_option, metric_scale
 from ._rows import base_columns, crashed_note, number, table_rows
 from ._sample_types import sample_type_color
 from ._sampling import MAX_POINTS, best_rows, sample_points
+from ..i18n import tr, trn
 
 KIND = "brackets"
 DESCRIPTION = "View A: the metric per round for each bracket (mean ↔ max control); click a bracket to filter."
@@ -121,8 +122,8 @@ def drawn_brackets(rounds: pd.DataFrame, best_bracket: int | None) -> tuple[pd.D
     keep = {ids[int(i)] for i in np.linspace(0, len(ids) - 1, MAX_LINES - 1).round()}
     if best_bracket is not None:
         keep.add(best_bracket)
-    note = (f"Lines: {len(keep)} of the run's {len(ids):,} brackets, spread evenly over the run "
-            "(with the best one); the counts above use all of them.")
+    note = tr("Lines: {k} of the run's {n} brackets, spread evenly over the run (with the best one); the counts "
+              "above use all of them.", k=len(keep), n=len(ids))
     return rounds[rounds["bracket"].isin(keep)], note
 
 
@@ -141,19 +142,21 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
     agg_param = alt.param(
         name="agg",
         value="mean" if agg == "mean" else best_name,
-        bind=alt.binding_radio(options=["mean", best_name], name=f"{metric.field} per round: "),
+        bind=alt.binding_radio(options=["mean", best_name], labels=[tr("mean"), _agg_label(best_name)],
+                               name=tr("{metric} per round:", metric=metric.name) + " "),
     )
     # Click a line (double-click clears), or pick it in the dropdown: the keyboard's way in.
     ids = [int(b) for b in sorted(rounds["bracket"].unique())]
     pick = alt.selection_point(
         name=PARAM, fields=["bracket"], on="click", clear="dblclick",
-        bind=alt.binding_select(options=[None, *ids], labels=["all", *(str(i) for i in ids)], name="bracket: "))
+        bind=alt.binding_select(options=[None, *ids], labels=[tr("all"), *(str(i) for i in ids)],
+                               name=tr("bracket:") + " "))
     if x_field == "round":
         eta = fmt.budget(run.eta) if run.eta else "η"
-        x = alt.X("round:O", title=f"round (each keeps the best 1/{eta} for {eta}× the budget)",
+        x = alt.X("round:O", title=tr("round (each keeps the best 1/{eta} for {eta}× the budget)", eta=eta),
                   axis=alt.Axis(labelAngle=0))
     else:
-        x = alt.X("budget:Q", title="budget", scale=alt.Scale(type="log", nice=False),
+        x = alt.X("budget:Q", title=tr("budget"), scale=alt.Scale(type="log", nice=False),
                   axis=alt.Axis(values=[number(b) for b in run.budgets], format="~g"))
     # A short axis title: one longer than the plot is tall makes the view taller than its plot.
     # One y range for both settings of the control: switching mean ↔ best must not re-zoom the
@@ -162,25 +165,26 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
     domain = [float(both.min()), float(both.max())] if len(both) else None
     if domain and domain[0] == domain[1]:
         domain = None
-    y = alt.Y("value:Q", title=metric.field, scale=alt.Scale(zero=False, domain=domain, nice=True),
+    y = alt.Y("value:Q", title=metric.name, scale=alt.Scale(zero=False, domain=domain, nice=True),
               axis=alt.Axis(format=metric.d3_format))
     # Fifteen shades of one hue tell no bracket apart. Brackets that start on the same budget
     # run the same plan (same rounds, same budgets), so the color says where a bracket starts
     # (a handful of colors from the theme's colour-blind-safe palette), the tooltip and a click
     # say which bracket it is.
     first_budget = lines_data.groupby("bracket")["budget"].transform("min")
-    lines_data["starts"] = first_budget.map(lambda b: f"starts at {fmt.budget(b)}")
-    start_order = [f"starts at {fmt.budget(b)}" for b in sorted(first_budget.unique())]
-    color = alt.Color("starts:N", title="bracket", sort=start_order, scale=alt.Scale(domain=start_order),
+    lines_data["starts"] = first_budget.map(_starts)
+    start_order = [_starts(b) for b in sorted(first_budget.unique())]
+    color = alt.Color("starts:N", title=tr("bracket"), sort=start_order, scale=alt.Scale(domain=start_order),
                       legend=alt.Legend(orient="right", symbolType="stroke", symbolSize=120, symbolStrokeWidth=4))
     tooltip = [
-        alt.Tooltip("bracket:O", title="bracket"),
-        alt.Tooltip("starts:N", title="first round"),
-        alt.Tooltip("round:O", title="round"),
-        alt.Tooltip("budget_label:N", title="budget"),
-        alt.Tooltip("n:Q", title="evaluations"),
-        alt.Tooltip("mean:Q", title=f"mean {metric.field}", format=metric.d3_format),
-        alt.Tooltip(f"{best_name}:Q", title=f"{best_name} {metric.field}", format=metric.d3_format),
+        alt.Tooltip("bracket:O", title=tr("bracket")),
+        alt.Tooltip("starts:N", title=tr("first round")),
+        alt.Tooltip("round:O", title=tr("round")),
+        alt.Tooltip("budget_label:N", title=tr("budget")),
+        alt.Tooltip("n:Q", title=tr("evaluations")),
+        alt.Tooltip("mean:Q", title=tr("mean {metric}", metric=metric.name), format=metric.d3_format),
+        alt.Tooltip(f"{best_name}:Q", title=(tr("max {metric}", metric=metric.name) if best_name == "max"
+                                             else tr("min {metric}", metric=metric.name)), format=metric.d3_format),
     ]
     base = (
         alt.Chart(lines_data)
@@ -191,8 +195,9 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
     lines = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=60, filled=True)).add_params(agg_param, pick)
     left = lines.properties(
         width=LINES_WIDTH, height=HEIGHT,
-        title=alt.Title(f"{metric.field.capitalize()} per round{'' if metric.higher_is_better else ' (lower is better)'}, "
-                        "one line per bracket: click one", anchor="start", fontSize=14),
+        title=alt.Title(tr("Accuracy per round, one line per bracket: click one") if metric.field == "accuracy"
+                        else tr("Loss per round (lower is better), one line per bracket: click one"),
+                        anchor="start", fontSize=14),
     )
 
     ok = run.ok[run.ok[metric.field].notna()]
@@ -208,27 +213,38 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
         .transform_filter(pick)
         .mark_circle(size=40, opacity=0.75)
         .encode(
-            x=alt.X("budget_label:O", title="budget", sort=[fmt.budget(b) for b in run.budgets],
+            x=alt.X("budget_label:O", title=tr("budget"), sort=[fmt.budget(b) for b in run.budgets],
                     axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5])),
-            y=alt.Y(f"{metric.field}:Q", title=metric.field, scale=metric_scale(metric, pts[metric.field]),
+            y=alt.Y(f"{metric.field}:Q", title=metric.name, scale=metric_scale(metric, pts[metric.field]),
                     axis=alt.Axis(format=metric.d3_format)),
             color=sample_type_color(legend=alt.Legend(orient="right")),
             tooltip=[
-                alt.Tooltip("sample_id:N", title="sample"),
-                alt.Tooltip("bracket:O", title="bracket"),
-                alt.Tooltip("round:O", title="round"),
-                alt.Tooltip("budget_label:N", title="budget"),
-                alt.Tooltip("sample_type:N", title="sample type"),
-                alt.Tooltip(f"{metric.field}:Q", title=metric.field, format=metric.d3_format),
+                alt.Tooltip("sample_id:N", title=tr("sample")),
+                alt.Tooltip("bracket:O", title=tr("bracket")),
+                alt.Tooltip("round:O", title=tr("round")),
+                alt.Tooltip("budget_label:N", title=tr("budget")),
+                alt.Tooltip("sample_type:N", title=tr("sample type")),
+                alt.Tooltip(f"{metric.field}:Q", title=metric.name, format=metric.d3_format),
             ],
         )
         .properties(width=POINTS_WIDTH, height=HEIGHT,
-                    title=alt.Title("Evaluations of the selected bracket (all when none)", anchor="start",
+                    title=alt.Title(tr("Evaluations of the selected bracket (all when none)"), anchor="start",
                                     fontSize=14))
     )
     spec = vega_lite(alt.hconcat(left, right, spacing=30).resolve_scale(color="independent"))
     return spec, sampled
+
+
+def _starts(budget) -> str:
+    """A bracket's legend entry: the budget its first round ran on ('starts at 9')."""
+    return tr("starts at {budget}", budget=fmt.budget(budget))
+
+
+def _agg_label(agg: str) -> str:
+    """The radio control's word for an aggregate (its value stays the data field's name). Whole
+    words: "min" alone is also the minutes unit elsewhere in the catalog."""
+    return {"mean": tr("mean"), "max": tr("maximum"), "min": tr("minimum")}[agg]
 
 
 def _takeaways(n: dict, metric: Metric) -> dict[str, str]:
@@ -236,32 +252,54 @@ def _takeaways(n: dict, metric: Metric) -> dict[str, str]:
     one the control is on, so the text never claims what the chart does not show)."""
     best = metric.best_agg
     if not n["n_multi_round"]:
-        one = "Every bracket ran a single round, so there is no rise from round to round to see."
+        one = tr("Every bracket ran a single round, so there is no rise from round to round to see.")
         return {"mean": one, best: one}
-    single = (f" The other {n['n_single_round']} ran a single round." if n["n_single_round"] else "")
-    word = "highest" if metric.higher_is_better else "lowest"
-    return {
-        "mean": (f"The mean {metric.field} of a round {_moves(metric, n['first_round_mean'], n['last_round_mean'])} "
-                 f"from {metric.fmt(n['first_round_mean'])} in first rounds to "
-                 f"{metric.fmt(n['last_round_mean'])} in last rounds; it improves in {n['n_rising']} of "
-                 f"{n['n_multi_round']} brackets with several rounds.{single}"),
-        best: (f"The {word} {metric.field} of a round goes from {metric.fmt(n['first_round_best'])} in first rounds to "
-               f"{metric.fmt(n['last_round_best'])} in last rounds (mean over brackets); it improves in "
-               f"{n['n_rising_best']} of {n['n_multi_round']} brackets with several rounds.{single}"),
-    }
+    single = (" " + tr("The other {n} ran a single round.", n=n["n_single_round"]) if n["n_single_round"] else "")
+    mean = dict(metric=metric.name, first=metric.fmt(n["first_round_mean"]), last=metric.fmt(n["last_round_mean"]),
+                k=n["n_rising"], m=n["n_multi_round"])
+    moves = _moves(metric, n["first_round_mean"], n["last_round_mean"])
+    if moves == "rises":
+        mean_text = tr("The mean {metric} of a round rises from {first} in first rounds to {last} in last rounds; it "
+                       "improves in {k} of {m} brackets with several rounds.", **mean)
+    elif moves == "falls":
+        mean_text = tr("The mean {metric} of a round falls from {first} in first rounds to {last} in last rounds; it "
+                       "improves in {k} of {m} brackets with several rounds.", **mean)
+    else:
+        mean_text = tr("The mean {metric} of a round goes from {first} in first rounds to {last} in last rounds; it "
+                       "improves in {k} of {m} brackets with several rounds.", **mean)
+    top = dict(metric=metric.name, first=metric.fmt(n["first_round_best"]), last=metric.fmt(n["last_round_best"]),
+               k=n["n_rising_best"], m=n["n_multi_round"])
+    if metric.higher_is_better:
+        best_text = tr("The highest {metric} of a round goes from {first} in first rounds to {last} in last rounds "
+                       "(mean over brackets); it improves in {k} of {m} brackets with several rounds.", **top)
+    else:
+        best_text = tr("The lowest {metric} of a round goes from {first} in first rounds to {last} in last rounds "
+                       "(mean over brackets); it improves in {k} of {m} brackets with several rounds.", **top)
+    return {"mean": mean_text + single, best: best_text + single}
 
 
 def _description(n: dict, metric: Metric, rounds: pd.DataFrame) -> str:
     if not len(rounds):
-        return "No bracket has an evaluation with a value."
+        return tr("No bracket has an evaluation with a value.")
     lo, hi = rounds.loc[rounds["mean"].idxmin()], rounds.loc[rounds["mean"].idxmax()]
-    text = (f"Line chart of the mean {metric.field} per round, one line per bracket ({n['n_brackets']} brackets), "
-            f"from {metric.fmt(lo['mean'])} (bracket {int(lo['bracket'])}, round {int(lo['round'])}) to "
-            f"{metric.fmt(hi['mean'])} (bracket {int(hi['bracket'])}, round {int(hi['round'])})")
+    params = dict(metric=metric.name, low=metric.fmt(lo["mean"]), low_bracket=str(int(lo["bracket"])),
+                  low_round=int(lo["round"]), high=metric.fmt(hi["mean"]), high_bracket=str(int(hi["bracket"])),
+                  high_round=int(hi["round"]))
     if n["n_multi_round"]:
-        text += (f"; first rounds average {metric.fmt(n['first_round_mean'])}, last rounds "
-                 f"{metric.fmt(n['last_round_mean'])}")
-    return text + ". Beside it, the evaluations of the picked bracket by budget and sample type."
+        text = trn("Line chart of the mean {metric} per round, one line per bracket ({n} bracket), from {low} (bracket "
+                   "{low_bracket}, round {low_round}) to {high} (bracket {high_bracket}, round {high_round}); first "
+                   "rounds average {first}, last rounds {last}.",
+                   "Line chart of the mean {metric} per round, one line per bracket ({n} brackets), from {low} (bracket "
+                   "{low_bracket}, round {low_round}) to {high} (bracket {high_bracket}, round {high_round}); first "
+                   "rounds average {first}, last rounds {last}.", n["n_brackets"],
+                   first=metric.fmt(n["first_round_mean"]), last=metric.fmt(n["last_round_mean"]), **params)
+    else:
+        text = trn("Line chart of the mean {metric} per round, one line per bracket ({n} bracket), from {low} (bracket "
+                   "{low_bracket}, round {low_round}) to {high} (bracket {high_bracket}, round {high_round}).",
+                   "Line chart of the mean {metric} per round, one line per bracket ({n} brackets), from {low} (bracket "
+                   "{low_bracket}, round {low_round}) to {high} (bracket {high_bracket}, round {high_round}).",
+                   n["n_brackets"], **params)
+    return text + " " + tr("Beside it, the evaluations of the picked bracket by budget and sample type.")
 
 
 def _moves(metric: Metric, first, last) -> str:
@@ -282,19 +320,16 @@ def _takeaway_html(texts: dict[str, str], shown: str) -> str:
 def _story_text(n: dict, metric: Metric) -> str:
     parts = []
     if n["n_multi_round"]:
-        parts.append(
-            f"In {n['n_rising']} of {n['n_multi_round']} brackets with several rounds the mean "
-            f"{metric.field} got better from the first to the last round "
-            f"({metric.fmt(n['first_round_mean'])} → {metric.fmt(n['last_round_mean'])} over all their "
-            "evaluations): the configurations that go on are the better ones, trained longer."
-        )
+        parts.append(tr(
+            "In {k} of {m} brackets with several rounds the mean {metric} got better from the first to the last round "
+            "({first} → {last} over all their evaluations): the configurations that go on are the better ones, "
+            "trained longer.", k=n["n_rising"], m=n["n_multi_round"], metric=metric.name,
+            first=metric.fmt(n["first_round_mean"]), last=metric.fmt(n["last_round_mean"])))
     else:
-        parts.append("Every bracket ran a single round, so there is no rise from round to round to see.")
+        parts.append(tr("Every bracket ran a single round, so there is no rise from round to round to see."))
     if n["best_bracket"] is not None:
-        parts.append(
-            f"The best single evaluation at the largest budget came from bracket {n['best_bracket']} "
-            f"({metric.fmt(n['best_value'])})."
-        )
+        parts.append(tr("The best single evaluation at the largest budget came from bracket {bracket} ({value}).",
+                        bracket=str(n["best_bracket"]), value=metric.fmt(n["best_value"])))
     return " ".join(parts)
 
 
@@ -309,14 +344,10 @@ def build(run: Run, options: StepOptions) -> Slide:
     chart_id = f"s{options.index}-brackets"
 
     caption_bits = [note for note in (
-        "Color: the budget a bracket starts on; brackets with the same start run the same plan. "
-        "Click a line to pick a bracket, double-click to clear.", lines_note, sampled.note, crashed_note(run))
+        tr("Color: the budget a bracket starts on; brackets with the same start run the same plan. Click a line to "
+           "pick a bracket, double-click to clear."), lines_note, sampled.note, crashed_note(run))
         if note]
-    agg_word = "mean" if agg == "mean" else ("maximum" if agg == "max" else "minimum")
-    state = (
-        f"Showing the {agg_word} {metric.field} per round; the deck can switch to the "
-        f"{'mean' if agg != 'mean' else ('maximum' if metric.higher_is_better else 'minimum')}. No bracket selected."
-    )
+    state = _state(agg, metric)
     columns = base_columns(run, metric)
     listed = best_rows(run.table, metric, options.get("max_rows", OPTIONS["max_rows"].default))
     table = Table(
@@ -327,7 +358,7 @@ def build(run: Run, options: StepOptions) -> Slide:
         sort=metric.sort,
         caption=listed.note,
         static_rows=3,  # on paper the chart keeps the room (the deck's table scrolls)
-        empty_text="Click a bracket's line to list its evaluations here.",
+        empty_text=tr("Click a bracket's line to list its evaluations here."),
         collapsed=True,  # the chart gets the slide; "Show the table" opens the rows
     )
     texts = _takeaways(n, metric)
@@ -341,13 +372,24 @@ def build(run: Run, options: StepOptions) -> Slide:
     if options.title:
         title = options.title
     elif n["n_multi_round"]:
-        title = f"Later rounds score better in {n['n_rising']} of {n['n_brackets']} brackets"
+        title = tr("Later rounds score better in {k} of {n} brackets", k=n["n_rising"], n=n["n_brackets"])
     else:
-        title = f"{metric.field.capitalize()} per bracket"
-    notes = (
-        "Each line is one bracket; each point a round. Switch mean ↔ "
-        f"{metric.best_agg} with the control; click a line to see that bracket's evaluations. "
-        + _story_text(n, metric)
-    )
+        title = tr("Accuracy per bracket") if metric.field == "accuracy" else tr("Loss per bracket")
+    how = (tr("Each line is one bracket; each point a round. Switch mean ↔ max with the control; click a line to see "
+              "that bracket's evaluations.") if metric.best_agg == "max" else
+           tr("Each line is one bracket; each point a round. Switch mean ↔ min with the control; click a line to see "
+              "that bracket's evaluations."))
+    notes = how + " " + _story_text(n, metric)
     return Slide(kind=KIND, title=title, blocks=blocks, notes=notes, numbers={KIND: n})
 
+
+def _state(agg: str, metric: Metric) -> str:
+    """What the static export shows: the control's initial setting, and the one it can switch to."""
+    params = dict(metric=metric.name)
+    if agg == "max":
+        return tr("Showing the maximum {metric} per round; the deck can switch to the mean. No bracket selected.", **params)
+    if agg == "min":
+        return tr("Showing the minimum {metric} per round; the deck can switch to the mean. No bracket selected.", **params)
+    if metric.higher_is_better:
+        return tr("Showing the mean {metric} per round; the deck can switch to the maximum. No bracket selected.", **params)
+    return tr("Showing the mean {metric} per round; the deck can switch to the minimum. No bracket selected.", **params)

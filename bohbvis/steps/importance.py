@@ -165,7 +165,7 @@ def _curve(ref, name: str, metric):
     k = ref.names.index(name)
     kind = ref.encoded.kinds[k]
     c["lo"], c["hi"] = (c["mean"] - c["std"]).round(6), (c["mean"] + c["std"]).round(6)
-    c["mean"] = c["mean"].round(6)
+    c["mean"], c["std"] = c["mean"].round(6), c["std"].round(6)
     y = alt.Y("mean:Q", title=tr("predicted"), scale=alt.Scale(zero=False),
               axis=alt.Axis(format=metric.d3_format, tickCount=3))
     x_title = tr("{name} (the others averaged out)", name=name)

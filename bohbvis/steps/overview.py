@@ -8,15 +8,20 @@ n_log, n_deviations, follows_plan (bool).
 
 from __future__ import annotations
 
+import dataclasses
+import html
 from pathlib import Path
 
 from ..model import format as fmt
+from ..model.recovery import RECORDED
 from ..model.run import Run
 from ..options import Int, StepOptions
 from ._base import Html, Slide, UserText
 from ._metric import metric_for
-from ._rows import n_label, number as _num
+from ._rows import number as _num
 from ._html import esc, stat
+from ..i18n import tr, trn
+from ..i18n.lazy import localized
 
 KIND = "overview"
 DESCRIPTION = "The overview panel: what was optimized, budgets, eta, brackets, the hyperparameter space, deviations."
@@ -28,7 +33,29 @@ OPTIONS = {
     ),
 }
 
-TYPE_WORDS = {"float": "real", "int": "integer", "categorical": "categorical", "ordinal": "ordinal", "bool": "yes/no"}
+def type_word(kind: str) -> str:
+    """A hyperparameter's type as the space table says it (real, integer, …)."""
+    words = {"float": tr("real"), "int": tr("integer"), "categorical": tr("categorical"), "ordinal": tr("ordinal"),
+             "bool": tr("yes/no")}
+    return words.get(kind, kind)
+
+
+def _text(text: str) -> str:
+    """Escaped for an element's text (quotes stay quotes: "Hyperband's plan")."""
+    return html.escape(text, quote=False)
+
+
+def _with_html(text: str, **markup: str) -> str:
+    """`text` (a translated message rendered with a marker per slot) escaped, with each slot's
+    already-escaped HTML put in: the message keeps the whole sentence, markup stays out of it."""
+    out = _text(text)
+    for name, value in markup.items():
+        out = out.replace(_text(_slot(name)), value)
+    return out
+
+
+def _slot(name: str) -> str:
+    return f"\x00{name}\x00"
 
 
 def ladder(run: Run) -> str:
@@ -37,22 +64,28 @@ def ladder(run: Run) -> str:
 
 def _what_was_optimized(run: Run) -> str:
     name = Path(run.source).name or run.source
-    if run.has_accuracy:
-        src = f" (from “{run.metric}”)" if run.metric else ""
-        what = f"BOHB minimized the loss; the run also records accuracy{src}, which the slides show."
+    if run.has_accuracy and run.metric:
+        what = tr("BOHB minimized the loss; the run also records accuracy (from “{metric}”), which the slides show.",
+                  metric=run.metric)
+    elif run.has_accuracy:
+        what = tr("BOHB minimized the loss; the run also records accuracy, which the slides show.")
     else:
-        what = "BOHB minimized the loss (lower is better); the run records no accuracy."
-    return f'<p class="small">{esc(what)} Source: <code>{esc(name)}</code> ({esc(run.format)}).</p>'
+        what = tr("BOHB minimized the loss (lower is better); the run records no accuracy.")
+    source = _with_html(tr("Source: {name} ({format}).", name=_slot("name"), format=run.format),
+                        name=f"<code>{esc(name)}</code>")
+    return f'<p class="small">{esc(what)} {source}</p>'
 
 
 # Inline styles: the space table must fit a dozen rows beside the facts; the deck's `facts`
-# table style is roomier than that.
-_CELL = "padding:0.22rem 1rem 0.22rem 0;border-bottom:1px solid var(--grid);text-align:left;vertical-align:top"
+# table style is roomier than that. keep-all: a narrow column wraps Korean between words
+# ("로그", "범주형" stay whole), as it wraps English.
+_CELL = ("padding:0.22rem 1rem 0.22rem 0;border-bottom:1px solid var(--grid);text-align:left;vertical-align:top;"
+         "word-break:keep-all")
 
 
 def _space_table(run: Run) -> str:
     head = "".join(f'<th style="{_CELL};color:var(--muted);font-weight:600">{esc(h)}</th>'
-                   for h in ("hyperparameter", "type", "range / choices", "scale", "condition"))
+                   for h in (tr("hyperparameter"), tr("type"), tr("range / choices"), tr("scale"), tr("condition")))
     body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{esc(c)}</td>' for c in row) + "</tr>"
                    for row in _space_rows(run))
     return (f'<table class="space" style="border-collapse:collapse;font-size:1.05rem;width:100%">'
@@ -72,13 +105,13 @@ def _space_rows(run: Run):
         if hp.is_numeric:
             rng = f"{_short(hp.lower)} … {_short(hp.upper)}"
         else:
-            rng = ", ".join(fmt.value(c) for c in hp.choices or ())
+            rng = tr(", ").join(fmt.value(c) for c in hp.choices or ())
         yield (
             hp.name + (" *" if hp.inferred else ""),
-            TYPE_WORDS.get(hp.type, hp.type),
+            type_word(hp.type),
             rng,
-            "log" if hp.log else "",
-            hp.condition or "",
+            tr("log") if hp.log else "",
+            localized(hp.condition) or "",
         )
 
 
@@ -112,10 +145,10 @@ def build(run: Run, options: StepOptions) -> Slide:
     max_dev = options.get("max_deviations", OPTIONS["max_deviations"].default)
     stats = "".join(
         [
-            stat("evaluations", fmt.integer(n["n_evaluations"])),
-            stat("configurations", fmt.integer(n["n_configs"])),
-            stat("crashed", fmt.integer(n["n_crashed"])),
-            stat("brackets", fmt.integer(n["n_brackets"])),
+            stat(tr("evaluations"), fmt.integer(n["n_evaluations"])),
+            stat(tr("configurations"), fmt.integer(n["n_configs"])),
+            stat(tr("crashed"), fmt.integer(n["n_crashed"])),
+            stat(tr("brackets"), fmt.integer(n["n_brackets"])),
         ]
     )
     left = (
@@ -125,7 +158,7 @@ def build(run: Run, options: StepOptions) -> Slide:
         + _deviations_html(run, max_dev)
     )
     right = _space_table(run) + (
-        '<p class="small">* described from the values the run used (no configspace.json).</p>'
+        '<p class="small">' + _text(tr("* described from the values the run used (no configspace.json).")) + "</p>"
         if any(hp.inferred for hp in run.space)
         else ""
     ) + _recovery_html(run)
@@ -137,31 +170,42 @@ def build(run: Run, options: StepOptions) -> Slide:
     )
     blocks = [UserText(), Html(body)]
     notes = _notes(run, n)
-    title = options.title or (
-        f"The run: {n_label(n['n_evaluations'], 'evaluation')}, {n_label(n['n_hyperparameters'], 'hyperparameter')}"
-    )
+    title = options.title or tr("The run: {evaluations}, {hyperparameters}", evaluations=_evaluations(n["n_evaluations"]),
+                                hyperparameters=trn("{n} hyperparameter", "{n} hyperparameters", n["n_hyperparameters"]))
     return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})
+
+
+def _evaluations(n: int) -> str:
+    return trn("{n} evaluation", "{n} evaluations", n)
 
 
 def _ladder_html(run: Run, n: dict) -> str:
     if run.eta is None or len(run.budgets) < 2:
-        return f"<p class=\"small\">One budget: {esc(n['ladder'])}.</p>"
+        return '<p class="small">' + _text(tr("One budget: {ladder}.", ladder=n["ladder"])) + "</p>"
     eta = fmt.value(n["eta"])
-    return (
-        f"<p class=\"small\">Budget ladder <strong>{esc(n['ladder'])}</strong>: η (eta) = {esc(eta)}, so each round keeps the "
-        f"best 1/{esc(eta)} of its configurations and gives them {esc(eta)}× the budget.</p>"
-    )
+    text = tr("Budget ladder {ladder}: η (eta) = {eta}, so each round keeps the best 1/{eta} of its configurations and "
+              "gives them {eta}× the budget.", ladder=_slot("ladder"), eta=eta)
+    return '<p class="small">' + _with_html(text, ladder="<strong>" + esc(n["ladder"]) + "</strong>") + "</p>"
 
 
 def _deviations_html(run: Run, limit: int) -> str:
-    devs = list(run.deviations)
+    devs = [localized(d) for d in run.deviations]
     if not devs:
-        return '<p class="ok small">The run follows Hyperband\'s plan exactly: every bracket ran its planned rounds with the planned numbers of configurations.</p>'
-    head = f"<p class=\"small\"><strong>Where the run differs from Hyperband's plan ({len(devs)}):</strong></p>"
+        ok = tr("The run follows Hyperband's plan exactly: every bracket ran its planned rounds with the planned "
+                "numbers of configurations.")
+        return f'<p class="ok small">{_text(ok)}</p>'
+    head = tr("Where the run differs from Hyperband's plan ({n}):", n=len(devs))
+    head = f'<p class="small"><strong>{_text(head)}</strong></p>'
     shown = "".join(f"<li>{esc(d)}</li>" for d in devs[:limit])
     more = len(devs) - min(limit, len(devs))
-    tail = f"<li>… and {more} more (in the speaker notes).</li>" if more else ""
+    tail = "<li>" + _text(tr("… and {n} more (in the speaker notes).", n=more)) + "</li>" if more else ""
     return head + f'<ul class="deviations small">{shown}{tail}</ul>'
+
+
+def _recovery_labels() -> dict[str, str]:
+    """Recovery field -> its label on the slide and in the notes."""
+    return {"brackets": tr("Brackets"), "budgets": tr("Budgets"), "sample_types": tr("Sample types"),
+            "settings": tr("Settings")}
 
 
 def _recovery_html(run: Run) -> str:
@@ -169,25 +213,33 @@ def _recovery_html(run: Run) -> str:
     rec = run.recovery
     if rec.all_recorded:
         return ""
+    labels = _recovery_labels()
     # Beside the space table (the left column is full); the settings are among the deviations.
-    items = "".join(f"<li>{esc(label)}: {esc(text)}.</li>" for label, text in
-                    (("Brackets", rec.brackets), ("Budgets", rec.budgets), ("Sample types", rec.sample_types))
-                    if text != "recorded in the run's files")
-    return (f'<p class="small"><strong>Not stored by {esc(run.format)}, recovered:</strong></p>'
+    items = "".join("<li>" + esc(tr("{label}: {text}.", label=labels[key], text=localized(text))) + "</li>"
+                    for key, text in (("brackets", rec.brackets), ("budgets", rec.budgets),
+                                      ("sample_types", rec.sample_types))
+                    if text != RECORDED)
+    head = tr("Not stored by {format}, recovered:", format=run.format)
+    return (f'<p class="small"><strong>{_text(head)}</strong></p>'
             f'<ul class="recovery small">{items}</ul>')
 
 
 def _notes(run: Run, n: dict) -> str:
     lines = [
-        f"{n_label(n['n_evaluations'], 'evaluation')} of {n_label(n['n_configs'], 'configuration')} "
-        f"in {n_label(n['n_brackets'], 'bracket')}; budgets {n['ladder']}, η = {fmt.value(n['eta'])}.",
+        tr("{evaluations} of {configurations} in {brackets}; budgets {ladder}, η = {eta}.",
+           evaluations=_evaluations(n["n_evaluations"]),
+           configurations=trn("{n} configuration", "{n} configurations", n["n_configs"]),
+           brackets=trn("{n} bracket", "{n} brackets", n["n_brackets"]), ladder=n["ladder"], eta=fmt.value(n["eta"])),
     ]
     if n["n_crashed"]:
-        lines.append(f"{n_label(n['n_crashed'], 'evaluation')} crashed (no loss); metric views leave them out.")
+        lines.append(trn("{n} evaluation crashed (no loss); metric views leave it out.",
+                         "{n} evaluations crashed (no loss); metric views leave them out.", n["n_crashed"]))
     if not run.recovery.all_recorded:
-        lines.append("Recovered (not stored by the tool): " + "; ".join(
-            f"{k.replace('_', ' ')}: {v}" for k, v in run.recovery.to_dict().items()))
+        labels = _recovery_labels()
+        lines.append(tr("Recovered (not stored by the tool): {items}", items=tr("; ").join(
+            tr("{label}: {text}", label=labels[k], text=localized(v))
+            for k, v in dataclasses.asdict(run.recovery).items())))
     if run.deviations:
-        lines.append("Deviations from Hyperband's plan:")
-        lines += [f"- {d}" for d in run.deviations]
+        lines.append(tr("Deviations from Hyperband's plan:"))
+        lines += [f"- {localized(d)}" for d in run.deviations]
     return "\n".join(lines)

@@ -29,6 +29,7 @@ from ._rows import number
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
 from ._html import esc
 from ._units import budget_text, budget_unit_option
+from ..i18n import tr, trn
 
 KIND = "principle"
 DESCRIPTION = "How BOHB worked on this run: brackets × rounds (budgets, n, random/BO/promoted) beside Hyperband's plan."
@@ -116,7 +117,7 @@ def _cells(run: Run, shown: list[BracketSummary]) -> pd.DataFrame:
             start = slot[r.budget] - length / 2
             parts = dict(zip(SAMPLE_TYPE_ORDER, (r.n_random, r.n_bo, r.n_promoted)))
             planned = r.planned_n
-            label = str(r.n) if planned is None or planned == r.n else f"{r.n} (plan {planned})"
+            label = str(r.n) if planned is None or planned == r.n else tr("{n} (plan {planned})", n=r.n, planned=planned)
             x = start
             for stype in SAMPLE_TYPE_ORDER:
                 k = parts[stype]
@@ -124,7 +125,7 @@ def _cells(run: Run, shown: list[BracketSummary]) -> pd.DataFrame:
                     continue
                 rows.append(
                     {
-                        "bracket": f"bracket {b.bracket}",
+                        "bracket": bracket_label(b.bracket),
                         "round": r.round,
                         "budget": fmt.budget(r.budget),
                         "sample_type": stype,
@@ -152,11 +153,11 @@ def _arrows(run: Run, shown: list[BracketSummary]) -> pd.DataFrame:
         for r, nxt in zip(b.rounds, b.rounds[1:]):
             rows.append(
                 {
-                    "bracket": f"bracket {b.bracket}",
+                    "bracket": bracket_label(b.bracket),
                     "x": round(slot[r.budget] + _length(r.n, max_n) / 2 + 0.03, 6),
                     "x2": round(slot[nxt.budget] - _length(nxt.n, max_n) / 2 - 0.03, 6),
                     "advanced": r.n_advanced,
-                    "text": f"best {r.n_advanced} of {r.n}",
+                    "text": tr("best {k} of {n}", k=r.n_advanced, n=r.n),
                     "slot": slot[nxt.budget],
                     "from_budget": fmt.budget(r.budget),
                     "to_budget": fmt.budget(nxt.budget),
@@ -170,16 +171,21 @@ def _arrows(run: Run, shown: list[BracketSummary]) -> pd.DataFrame:
 MAX_SHARE_ROWS = 40
 
 
+def bracket_label(bracket: int) -> str:
+    """A bracket's row label: 'bracket 3' ('브래킷 3'); the id as written in the logs, no grouping."""
+    return tr("bracket {bracket}", bracket=str(bracket))
+
+
 def bracket_groups(run: Run) -> dict[int, str]:
     """Bracket id -> its row label in the share chart ("bracket 3", or "brackets 0–24")."""
     ids = [b.bracket for b in run.brackets]
     if len(ids) <= MAX_SHARE_ROWS:
-        return {b: f"bracket {b}" for b in ids}
+        return {b: bracket_label(b) for b in ids}
     size = -(-len(ids) // MAX_SHARE_ROWS)
     out = {}
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
-        label = f"brackets {chunk[0]}–{chunk[-1]}"
+        label = tr("brackets {first}–{last}", first=str(chunk[0]), last=str(chunk[-1]))
         out.update({b: label for b in chunk})
     return out
 
@@ -212,7 +218,7 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
     whole diagram at once). Slot first + k is drawn once k fragments are shown; the spec's own
     value shows everything, so a static export is the finished diagram."""
     cells = _cells(run, shown)
-    order = [f"bracket {b.bracket}" for b in shown]
+    order = [bracket_label(b.bracket) for b in shown]
     labels = [fmt.budget(b) for b in run.budgets]
     height = _detail_height(shown)
     font = 13
@@ -225,23 +231,23 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
               axis=alt.Axis(ticks=False, domain=False))
     label_expr = "[" + ", ".join(repr(l) for l in labels) + "][datum.value]"
     x_axis = alt.Axis(values=list(range(len(labels))), labelExpr=label_expr, grid=False,
-                      title="budget of the round")
+                      title=tr("budget of the round"))
     base = alt.Chart(cells)
     bars = base.mark_bar(height=alt.RelativeBandSize(0.36)).encode(
         x=alt.X("x:Q", scale=x_scale, axis=x_axis),
         x2="x2:Q",
         y=y,
-        color=sample_type_color(legend=alt.Legend(orient="right", title="came from")),
+        color=sample_type_color(legend=alt.Legend(orient="right", title=tr("came from"))),
         tooltip=[
-            alt.Tooltip("bracket:N", title="bracket"),
-            alt.Tooltip("round:O", title="round"),
-            alt.Tooltip("budget:N", title="budget"),
-            alt.Tooltip("sample_type:N", title="sample type"),
-            alt.Tooltip("count:Q", title="of this type"),
-            alt.Tooltip("n:Q", title="evaluated in the round"),
-            alt.Tooltip("planned:Q", title="Hyperband planned"),
-            alt.Tooltip("advanced:Q", title="promoted to the next round"),
-            alt.Tooltip("crashed:Q", title="crashed"),
+            alt.Tooltip("bracket:N", title=tr("bracket")),
+            alt.Tooltip("round:O", title=tr("round")),
+            alt.Tooltip("budget:N", title=tr("budget")),
+            alt.Tooltip("sample_type:N", title=tr("sample type")),
+            alt.Tooltip("count:Q", title=tr("of this type")),
+            alt.Tooltip("n:Q", title=tr("evaluated in the round")),
+            alt.Tooltip("planned:Q", title=tr("Hyperband planned")),
+            alt.Tooltip("advanced:Q", title=tr("promoted to the next round")),
+            alt.Tooltip("crashed:Q", title=tr("crashed")),
         ],
     )
     text = (
@@ -263,9 +269,9 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
             alt.Chart(arrows)
             .mark_rule(strokeDash=[4, 3], opacity=0.9)
             .encode(x=alt.X("x:Q", scale=x_scale, axis=x_axis), x2="x2:Q", y=y_bar,
-                    tooltip=[alt.Tooltip("text:N", title="promotion"),
-                             alt.Tooltip("from_budget:N", title="from budget"),
-                             alt.Tooltip("to_budget:N", title="to budget")])
+                    tooltip=[alt.Tooltip("text:N", title=tr("promotion")),
+                             alt.Tooltip("from_budget:N", title=tr("from budget")),
+                             alt.Tooltip("to_budget:N", title=tr("to budget"))])
         )
         head = (
             alt.Chart(arrows)
@@ -292,7 +298,7 @@ def _share_chart(run: Run, shown: list[BracketSummary]) -> alt.Chart:
         .transform_calculate(shown=alt.expr.indexof(shown_labels, alt.datum.bracket_label) >= 0)
         .mark_bar()
         .encode(
-            x=alt.X("count:Q", stack="normalize", title="new configurations: random | BO",
+            x=alt.X("count:Q", stack="normalize", title=tr("new configurations: random | BO"),
                     axis=alt.Axis(format="%")),
             y=alt.Y("bracket_label:N", sort=order, title=None,
                     axis=alt.Axis(labelFontSize=12 if len(order) > 10 else 13, labelOverlap="greedy")),
@@ -300,10 +306,10 @@ def _share_chart(run: Run, shown: list[BracketSummary]) -> alt.Chart:
             order=alt.Order("sample_type_rank:Q"),
             opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.45)),
             tooltip=[
-                alt.Tooltip("bracket_label:N", title="bracket"),
-                alt.Tooltip("sample_type:N", title="sample type"),
-                alt.Tooltip("count:Q", title="new configurations"),
-                alt.Tooltip("total:Q", title="new in this bracket"),
+                alt.Tooltip("bracket_label:N", title=tr("bracket")),
+                alt.Tooltip("sample_type:N", title=tr("sample type")),
+                alt.Tooltip("count:Q", title=tr("new configurations")),
+                alt.Tooltip("total:Q", title=tr("new in this bracket")),
             ],
         )
         .transform_calculate(sample_type_rank=f"indexof({list(SAMPLE_TYPE_ORDER)!r}, datum.sample_type)")
@@ -320,62 +326,82 @@ def _featured(shown: list[BracketSummary]) -> BracketSummary | None:
     return max(shown, key=lambda b: (len(b.rounds), -b.bracket))
 
 
+def _origin(r) -> str:
+    """'9 random, 18 from BO' (list items) for a round's new configurations ('' when it has none)."""
+    return tr(", ").join(x for x in (tr("{n} random", n=r.n_random) if r.n_random else "",
+                                     tr("{n} from BO", n=r.n_bo) if r.n_bo else "") if x)
+
+
 def _halving_items(run: Run, b: BracketSummary, unit: str | None = None) -> list[str]:
     """One short line per round of the featured bracket (teaching mode reveals them one by one)."""
     first = b.rounds[0]
-    origin = ", ".join(x for x in (f"{first.n_random} random" if first.n_random else "",
-                                   f"{first.n_bo} from BO" if first.n_bo else "") if x)
+    origin = _origin(first)
     def head(budget) -> str:  # "Budget 9" without a unit, "9 epochs" with one
         text = budget_text(budget, unit)
         return text[0].upper() + text[1:]
 
-    items = [f"**{head(first.budget)}:** bracket {b.bracket} starts {first.n} configurations"
-             + (f" ({origin})." if origin else ".")]
+    if origin:
+        items = [tr("**{budget}:** bracket {bracket} starts {n} configurations ({origin}).", budget=head(first.budget),
+                    bracket=str(b.bracket), n=first.n, origin=origin)]
+    else:
+        items = [tr("**{budget}:** bracket {bracket} starts {n} configurations.", budget=head(first.budget),
+                    bracket=str(b.bracket), n=first.n)]
     for prev, r in zip(b.rounds, b.rounds[1:]):
         last = r is b.rounds[-1] and r.budget == run.max_budget
-        items.append(f"**{head(r.budget)}:** the best {prev.n_advanced} of {prev.n} go on"
-                     + (" to the full budget." if last else "."))
+        params = dict(budget=head(r.budget), k=prev.n_advanced, n=prev.n)
+        items.append(tr("**{budget}:** the best {k} of {n} go on to the full budget.", **params) if last
+                     else tr("**{budget}:** the best {k} of {n} go on.", **params))
     return items
 
 
 def _halving_sentence(run: Run, b: BracketSummary) -> str:
     """The featured bracket in one line (HTML, escaped): n at each budget, and who survived."""
     first = b.rounds[0]
-    origin = ", ".join(x for x in (f"{first.n_random} random" if first.n_random else "",
-                                   f"{first.n_bo} from BO" if first.n_bo else "") if x)
-    steps = [f"{first.n} configurations at budget {fmt.budget(first.budget)}" + (f" ({origin})" if origin else "")]
-    steps += [f"best {prev.n_advanced} at {fmt.budget(r.budget)}" for prev, r in zip(b.rounds, b.rounds[1:])]
+    origin = _origin(first)
+    params = dict(n=first.n, budget=fmt.budget(first.budget))
+    steps = [tr("{n} configurations at budget {budget} ({origin})", origin=origin, **params) if origin
+             else tr("{n} configurations at budget {budget}", **params)]
+    # The arrow chain is a list: each step is its own message, the arrows join them in any language.
+    steps += [tr("best {k} at {budget}", k=prev.n_advanced, budget=fmt.budget(r.budget))
+              for prev, r in zip(b.rounds, b.rounds[1:])]
     eta = fmt.value(number(run.eta))
-    return (f"<strong>Successive halving in bracket {b.bracket}:</strong> " + esc(" → ".join(steps))
-            + esc(f" (each round keeps 1/{eta}).") if len(b.rounds) > 1 else
-            f"<strong>Bracket {b.bracket}:</strong> " + esc(steps[0] + ", one round only."))
+    if len(b.rounds) > 1:
+        head = tr("Successive halving in bracket {bracket}:", bracket=str(b.bracket))
+        return (f"<strong>{esc(head)}</strong> " + esc(" → ".join(steps)) + " "
+                + esc(tr("(each round keeps 1/{eta}).", eta=eta)))
+    head = tr("Bracket {bracket}:", bracket=str(b.bracket))
+    return f"<strong>{esc(head)}</strong> " + esc(tr("{first}, one round only.", first=steps[0]))
 
 
 def _plan_text(run: Run) -> str:
     """Hyperband's plan, for the notes (markdown), with η and s_max said in words."""
     p = run.plan
     if p is None:
-        return "Only one budget was evaluated, so there was no successive halving to plan."
+        return tr("Only one budget was evaluated, so there was no successive halving to plan.")
     eta = fmt.value(number(p.eta))
     lines = [f"- s = {pb.s}: " + " → ".join(f"{n} × {fmt.budget(r)}" for n, r in zip(pb.n, pb.r))
              for pb in p.brackets]
-    return (
-        f"Hyperband's plan (η = {eta}: each round keeps the best 1/{eta} and gives them {eta}× the budget; "
-        f"s_max = {p.s_max}: the budget can grow {p.s_max} times from {fmt.budget(p.min_budget)} to "
-        f"{fmt.budget(p.max_budget)}; one bracket per starting budget, s = rounds after the first). "
-        "Configurations × budget per round:\n\n" + "\n".join(lines)
-    )
+    return tr(
+        "Hyperband's plan (η = {eta}: each round keeps the best 1/{eta} and gives them {eta}× the budget; "
+        "s_max = {s_max}: the budget can grow {s_max} times from {low} to {high}; one bracket per starting "
+        "budget, s = rounds after the first). Configurations × budget per round:",
+        eta=eta, s_max=p.s_max, low=fmt.budget(p.min_budget), high=fmt.budget(p.max_budget),
+    ) + "\n\n" + "\n".join(lines)
 
 
 def _description(run: Run, shown: list[BracketSummary], feat: BracketSummary | None, n: dict) -> str:
-    text = f"Diagram of {len(shown)} bracket{'s' if len(shown) != 1 else ''}, one bar per round, on the budgets " + \
-        ", ".join(fmt.budget(b) for b in run.budgets)
+    budgets = tr(", ").join(fmt.budget(b) for b in run.budgets)
+    parts = [trn("Diagram of {n} bracket, one bar per round, on the budgets {budgets}.",
+                 "Diagram of {n} brackets, one bar per round, on the budgets {budgets}.", len(shown), budgets=budgets)]
     if feat is not None and feat.rounds:
-        text += (f"; bracket {feat.bracket} goes from {feat.rounds[0].n} configurations at budget "
-                 f"{fmt.budget(feat.rounds[0].budget)} to {feat.rounds[-1].n} at {fmt.budget(feat.rounds[-1].budget)}")
+        parts.append(tr("Bracket {bracket} goes from {first} configurations at budget {first_budget} to {last} at "
+                        "budget {last_budget}.", bracket=str(feat.bracket), first=feat.rounds[0].n,
+                        first_budget=fmt.budget(feat.rounds[0].budget), last=feat.rounds[-1].n,
+                        last_budget=fmt.budget(feat.rounds[-1].budget)))
     if n["bo_share_new"] is not None:
-        text += f". Beside it, each bracket's new configurations by origin: {fmt.pct(n['bo_share_new'], 0)} from BO overall"
-    return text + "."
+        parts.append(tr("Beside it, each bracket's new configurations by origin: {share} from BO overall.",
+                        share=fmt.pct(n["bo_share_new"], 0)))
+    return " ".join(parts)
 
 
 def numbers(run: Run, shown: list[BracketSummary]) -> dict:
@@ -420,14 +446,14 @@ def numbers(run: Run, shown: list[BracketSummary]) -> dict:
 
 def _bo_sentence(n: dict) -> str:
     if not n["n_new_bo"]:
-        return "Every new configuration in this run was drawn at random: BO's model never proposed one."
-    text = (
-        f"BO's model proposed {fmt.integer(n['n_new_bo'])} of {fmt.integer(n['n_new'])} new configurations "
-        f"({fmt.pct(n['bo_share_new'], 0)})"
-    )
+        return tr("Every new configuration in this run was drawn at random: BO's model never proposed one.")
+    params = dict(bo=fmt.integer(n["n_new_bo"]), total=fmt.integer(n["n_new"]), share=fmt.pct(n["bo_share_new"], 0))
     if n["first_bo_bracket"] is not None and n["first_bo_bracket"] > n["first_bracket"]:
-        text += f", from bracket {n['first_bo_bracket']} on (it first needs observations)"
-    return text + "; the rest were random, to keep exploring."
+        return tr("BO's model proposed {bo} of {total} new configurations ({share}), from bracket {bracket} on (it "
+                  "first needs observations); the rest were random, to keep exploring.",
+                  bracket=str(n["first_bo_bracket"]), **params)
+    return tr("BO's model proposed {bo} of {total} new configurations ({share}); the rest were random, to keep "
+              "exploring.", **params)
 
 
 def build(run: Run, options: StepOptions) -> Slide:
@@ -444,19 +470,26 @@ def build(run: Run, options: StepOptions) -> Slide:
     spec = vega_lite(alt.hconcat(detail, share, spacing=40).resolve_scale(color="shared"))
     rest = len(run.brackets) - len(shown)
     eta = fmt.value(number(run.eta)) if run.eta else "η"
-    caption = (
-        f"Left: brackets {', '.join(str(i) for i in n['shown'])}; each round keeps the best 1/{eta} for the next, "
-        f"{eta}× larger budget. Right: where each bracket's new configurations came from"
-        + (f" (all {len(run.brackets):,} brackets"
-           + (", in groups of consecutive brackets)." if len(run.brackets) > MAX_SHARE_ROWS else ").")
-           if rest else ".")
-        + " Bar length grows with √n; labels give n."
-        + (f" {run.n_crashed} crashed evaluations are counted in n." if run.n_crashed else "")
-    )
+    caption_parts = [
+        tr("Left: brackets {ids}; each round keeps the best 1/{eta} for the next, {eta}× larger budget.",
+           ids=tr(", ").join(str(i) for i in n["shown"]), eta=eta)]
+    if not rest:
+        caption_parts.append(tr("Right: where each bracket's new configurations came from."))
+    elif len(run.brackets) > MAX_SHARE_ROWS:
+        caption_parts.append(tr("Right: where each bracket's new configurations came from (all {n} brackets, in "
+                                "groups of consecutive brackets).", n=len(run.brackets)))
+    else:
+        caption_parts.append(tr("Right: where each bracket's new configurations came from (all {n} brackets).",
+                                n=len(run.brackets)))
+    caption_parts.append(tr("Bar length grows with √n; labels give n."))
+    if run.n_crashed:
+        caption_parts.append(trn("{n} crashed evaluation is counted in n.", "{n} crashed evaluations are counted in n.",
+                                 run.n_crashed))
+    caption = " ".join(caption_parts)
     blocks = [
         UserText(),
         Chart(id=f"s{options.index}-principle", spec=spec, caption=caption,
-              state="Static diagram: hover a bar in the deck for its numbers.",
+              state=tr("Static diagram: hover a bar in the deck for its numbers."),
               description=_description(run, shown, feat, n)),
     ]
     if feat is not None and run.plan is not None:
@@ -470,13 +503,13 @@ def build(run: Run, options: StepOptions) -> Slide:
     else:
         blocks.append(Html(f'<p class="takeaway">{esc(_bo_sentence(n))}</p>'))
     title = options.title or (
-        f"How BOHB spent its budget: {n['n_brackets']} brackets"
-        if run.eta else "How BOHB spent its budget"
+        trn("How BOHB spent its budget: {n} bracket", "How BOHB spent its budget: {n} brackets", n["n_brackets"])
+        if run.eta else tr("How BOHB spent its budget")
     )
     notes = (
-        f"Successive halving: start many configurations on a small budget, keep the best 1/{eta}, "
-        f"repeat on {eta} times the budget. Hyperband runs brackets with different starting budgets; "
-        "BOHB replaces Hyperband's random sampling with a model (TPE-like kernel density estimates) "
-        "for most new configurations. " + _bo_sentence(n) + "\n\n" + _plan_text(run)
+        tr("Successive halving: start many configurations on a small budget, keep the best 1/{eta}, repeat on {eta} "
+           "times the budget. Hyperband runs brackets with different starting budgets; BOHB replaces Hyperband's "
+           "random sampling with a model (TPE-like kernel density estimates) for most new configurations.", eta=eta)
+        + " " + _bo_sentence(n) + "\n\n" + _plan_text(run)
     )
     return Slide(kind=KIND, title=title, blocks=tuple(blocks), notes=notes, numbers={KIND: n})

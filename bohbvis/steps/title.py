@@ -13,6 +13,7 @@ from ..model.run import Run
 from ..options import Bool, StepOptions, Str
 from ._base import Html, Slide, UserText
 from ._html import esc
+from ..i18n import tr, trn
 
 KIND = "title"
 DESCRIPTION = "The title slide: title, subtitle, author, date and a one-line summary of the run."
@@ -24,19 +25,17 @@ OPTIONS = {
 }
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{fmt.integer(n)} {word}{'' if n == 1 else 's'}"
-
-
 def fact_line(run: Run) -> str:
-    """'BOHB run · 561 evaluations · 15 brackets · budgets 1–81' (crashes added when there are any)."""
-    parts = ["BOHB run", _plural(run.n_evaluations, "evaluation"), _plural(len(run.brackets), "bracket")]
+    """'BOHB run · 561 evaluations · 15 brackets · budgets 1–81' (crashes added when there are any).
+    Each fact is its own message (a list, joined by the middle dot in every language)."""
+    parts = [tr("BOHB run"), trn("{n} evaluation", "{n} evaluations", run.n_evaluations),
+             trn("{n} bracket", "{n} brackets", len(run.brackets))]
     if len(run.budgets) > 1:
-        parts.append(f"budgets {fmt.budget(run.min_budget)}–{fmt.budget(run.max_budget)}")
+        parts.append(tr("budgets {low}–{high}", low=fmt.budget(run.min_budget), high=fmt.budget(run.max_budget)))
     else:
-        parts.append(f"budget {fmt.budget(run.max_budget)}")
+        parts.append(tr("budget {budget}", budget=fmt.budget(run.max_budget)))
     if run.n_crashed:
-        parts.append(f"{fmt.integer(run.n_crashed)} crashed")
+        parts.append(trn("{n} crashed", "{n} crashed", run.n_crashed))
     return " · ".join(parts)
 
 
