@@ -11,6 +11,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..errors import BohbvisError
+from ..i18n import tr
 from ..i18n.lazy import tr_lazy
 
 HPType = Literal["float", "int", "categorical", "ordinal", "bool"]
@@ -51,7 +52,8 @@ class Hyperparameter:
     def describe_range(self) -> str:
         if self.is_numeric:
             lo, hi = _fmt(self.lower), _fmt(self.upper)
-            return f"[{lo}, {hi}]" + (" (log)" if self.log else "")
+            bounds = f"[{lo}, {hi}]"
+            return tr("{range} (log)", range=bounds) if self.log else bounds
         return ", ".join(str(c) for c in self.choices or ())
 
     def to_dict(self) -> dict[str, Any]:
