@@ -39,7 +39,7 @@ def test_full_story_builds_with_text_numbers_columns_and_notes(mnist):
     assert (title.title, title.subtitle, title.layout) == ("How BOHB tuned the MNIST CNN", "Results of one BOHB run", "title")
     facts = f"BOHB run · {n} evaluations · {len(mnist.brackets)} brackets · budgets 1–9"
     assert title.blocks[0] == Markdown(facts)
-    assert any(isinstance(b, Html) and "Yuna Jeon · 2024-05-01" in b.html for b in title.blocks)
+    assert any(isinstance(b, Html) and "Yuna Jeon · May 1, 2024" in b.html for b in title.blocks)
     assert title.notes == f"Introduce the run; {mnist.n_configs} configurations."
     # Markdown slide: templated title, two columns split at `---`, fragments on both.
     assert md.title == f"{len(mnist.brackets)} brackets, eta = 3"

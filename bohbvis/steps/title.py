@@ -8,12 +8,15 @@ Numbers (`title.<name>`): facts (the fact line as text).
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
+
 from ..model import format as fmt
 from ..model.run import Run
 from ..options import Bool, StepOptions, Str
 from ._base import Html, Slide, UserText
 from ._html import esc
-from ..i18n import tr, trn
+from ..i18n import current, tr, trn
 
 KIND = "title"
 DESCRIPTION = "The title slide: title, subtitle, author, date and a one-line summary of the run."
@@ -39,10 +42,32 @@ def fact_line(run: Run) -> str:
     return " · ".join(parts)
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def date_text(value) -> str:
+    """The story's date as the deck's language writes it: an ISO date (2026-12-08, or YAML's
+    unquoted date) through Babel's CLDR long format ('December 8, 2026', '2026년 12월 8일');
+    any other text as the author wrote it."""
+    if isinstance(value, _dt.date):
+        day = value if not isinstance(value, _dt.datetime) else value.date()
+    elif isinstance(value, str) and (m := _ISO_DATE.fullmatch(value.strip())):
+        try:
+            day = _dt.date(*(int(g) for g in m.groups()))
+        except ValueError:
+            return value
+    else:
+        return str(value)
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=current().code)
+
+
 def build(run: Run, options: StepOptions) -> Slide:
     facts = fact_line(run)
     blocks: list = [UserText()]
-    byline = " · ".join(str(v) for v in (options.get("author"), options.get("date")) if v)
+    when = options.get("date")
+    byline = " · ".join(str(v) for v in (options.get("author"), date_text(when) if when else None) if v)
     if byline:
         blocks.append(Html(f'<p class="byline">{esc(byline)}</p>'))
     if options.get("facts", True):

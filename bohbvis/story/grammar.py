@@ -86,7 +86,7 @@ DECK_OPTIONS: dict[str, Option] = {
                  required=True),
     "subtitle": Str(doc="A subtitle for the title slide."),
     "author": Str(doc="Who presents (shown on the title slide)."),
-    "date": Str(doc="When (shown on the title slide), e.g. 2024-05-01."),
+    "date": Str(doc="When (shown on the title slide), e.g. 2024-05-01: an ISO date is written as the deck's language writes dates (December 8, 2026; 2026년 12월 8일), other text as it is."),
     "data": RunData(doc="The run: an hpbandster log folder or a CSV/Parquet table, relative to this story "
                         "file, or `demo` for the shipped demo run (`demo-next`: the run made with its advice). "
                         "`bohbvis build --data` overrides it. Several runs by name compare them: "
