@@ -62,6 +62,7 @@ MAX_QUEUED = 2_000
 # Seconds the parent waits for a silent child before building its steps itself (at least; ten
 # times the parent's own share of the work when that is longer: t-SNE on 10⁵ rows is slow).
 PATIENCE = 120.0
+PATIENCE_FACTOR = 10
 
 
 def prebuild(story, run, steps_module):
@@ -106,7 +107,7 @@ def prebuild(story, run, steps_module):
         _announce([s for s in specs if s.options.index not in built])  # the progress line: what is left
         # A child that stops answering (a library's lock held at the fork, say) must not hang the
         # build: past a generous wait it is stopped and its steps are built here.
-        answer = _read_all(read_end, patience=max(PATIENCE, 10 * (time.monotonic() - started)))
+        answer = _read_all(read_end, patience=max(PATIENCE, PATIENCE_FACTOR * (time.monotonic() - started)))
         if answer is None:
             _stop(pid)
             pid = None

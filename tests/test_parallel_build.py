@@ -107,6 +107,7 @@ def test_a_silent_child_is_stopped_and_its_steps_built_here(built_here, demo_run
     VIEWS.clear()
     built_here.log.unlink()
     monkeypatch.setattr(_parallel_build, "PATIENCE", 1.0)
+    monkeypatch.setattr(_parallel_build, "PATIENCE_FACTOR", 0)
     monkeypatch.setattr(_parallel_build, "_child", lambda *args: (time.sleep(3600), os._exit(0)))
     parallel = render_html(api.make_deck("advisor", data=demo_run, parallel=True))
     assert {"embedding", "importance"} <= set(built_here.by_process()["here"])
