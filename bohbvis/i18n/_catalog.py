@@ -114,9 +114,16 @@ def load(tag: str, story_dir: Path | None = None) -> Catalog:
                    plural=plural or (lambda n: 0 if n == 1 else 1))
 
 
-def _read_po_ids(path: Path) -> list[str]:
-    """The message ids of a template (.pot) — every entry, translated or not."""
-    from babel.messages.pofile import read_po
+_IDS: dict[tuple[str, float], list[str]] = {}
 
-    with open(path, "rb") as f:
-        return [m.id[0] if isinstance(m.id, (tuple, list)) else m.id for m in read_po(f) if m.id]
+
+def _read_po_ids(path: Path) -> list[str]:
+    """The message ids of a template (.pot) — every entry, translated or not; read once per
+    modification time (every non-English build counts its missing messages against it)."""
+    key = (str(path), path.stat().st_mtime)
+    if key not in _IDS:
+        from babel.messages.pofile import read_po
+
+        with open(path, "rb") as f:
+            _IDS[key] = [m.id[0] if isinstance(m.id, (tuple, list)) else m.id for m in read_po(f) if m.id]
+    return _IDS[key]

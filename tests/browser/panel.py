@@ -27,3 +27,12 @@ def inside(rows: pd.DataFrame, ranges: dict) -> pd.DataFrame:
     for field, (lo, hi) in ranges.items():
         keep &= rows[field].between(lo, hi)
     return rows[keep]
+
+
+def open_linked_slide(open_deck, path, slides, index: int):
+    """The deck opened at slide `index` (1280×720), with that slide's first chart, its data table's
+    rows as a frame, and the deck: what a brush-and-panel test starts from."""
+    slide = slides[index]
+    chart, table = slide.charts[0], slide.tables[0]
+    deck = open_deck(path, 1280, 720, suffix=f"#/{index}")
+    return deck, chart, pd.DataFrame(list(table.rows))

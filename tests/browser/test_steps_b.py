@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from panel import inside, shown_keys, store_ranges
+from panel import inside, open_linked_slide, shown_keys, store_ranges
 from pointer import drag
 
 pytestmark = pytest.mark.browser
@@ -73,11 +72,8 @@ def steps_b(tmp_path_factory):
 
 def test_brush_on_view_b_fills_table_and_sample_type_bars(steps_b, open_deck, artifacts):
     path, slides = steps_b
-    slide = slides[LOSS_ACC]
-    chart, table = slide.charts[0], slide.tables[0]
-    deck = open_deck(path, 1280, 720, suffix=f"#/{LOSS_ACC}")
+    deck, chart, rows = open_linked_slide(open_deck, path, slides, LOSS_ACC)
     page = deck.page
-    rows = pd.DataFrame(list(table.rows))
     assert shown_keys(page)[0] == len(rows)  # nothing brushed: every row
 
     plot = page.evaluate(GROUP_PLOT, chart.id)
@@ -110,11 +106,8 @@ def test_brush_on_view_b_fills_table_and_sample_type_bars(steps_b, open_deck, ar
 
 def test_brush_on_view_c_lists_the_configurations(steps_b, open_deck, artifacts):
     path, slides = steps_b
-    slide = slides[EMBEDDING]
-    chart, table = slide.charts[0], slide.tables[0]
-    deck = open_deck(path, 1280, 720, suffix=f"#/{EMBEDDING}")
+    deck, chart, rows = open_linked_slide(open_deck, path, slides, EMBEDDING)
     page = deck.page
-    rows = pd.DataFrame(list(table.rows))
     plot = page.evaluate(VIEW_PLOT, chart.id)
     x0, y0, x1, y1 = drag(page, plot, (0.05, 0.05), (0.55, 0.6))
     ranges = store_ranges(page, chart.id)

@@ -9,9 +9,8 @@ artifacts/views/.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
-from panel import inside, shown_keys, store_ranges
+from panel import inside, open_linked_slide, shown_keys, store_ranges
 from pointer import drag
 
 pytestmark = pytest.mark.browser
@@ -78,13 +77,10 @@ def shots(artifacts):
 
 def test_brushing_parallel_axes_fills_the_data_panel(steps_c, open_deck, shots):
     path, slides = steps_c
-    slide = slides[PARALLEL]
-    chart, table = slide.charts[0], slide.tables[0]
-    deck = open_deck(path, 1280, 720, suffix=f"#/{PARALLEL}")
+    deck, chart, rows = open_linked_slide(open_deck, path, slides, PARALLEL)
     page = deck.page
-    rows = pd.DataFrame(list(table.rows))
     assert shown_keys(page)[0] == len(rows)
-    axes = [a["name"] for a in slide.numbers["parallel"]["axes"]]
+    axes = [a["name"] for a in slides[PARALLEL].numbers["parallel"]["axes"]]
     lr = axes.index("learning_rate")
     # Axis k is the (2k)-th view: axis, gap, axis, gap, …
     plot = page.evaluate(SUBVIEW_PLOT, [chart.id, 2 * lr])
@@ -112,11 +108,8 @@ def test_brushing_parallel_axes_fills_the_data_panel(steps_c, open_deck, shots):
 
 def test_brushing_a_budget_band_on_the_learning_curves_fills_the_data_panel(steps_c, open_deck, shots):
     path, slides = steps_c
-    slide = slides[LEARNING]
-    chart, table = slide.charts[0], slide.tables[0]
-    deck = open_deck(path, 1280, 720, suffix=f"#/{LEARNING}")
+    deck, chart, rows = open_linked_slide(open_deck, path, slides, LEARNING)
     page = deck.page
-    rows = pd.DataFrame(list(table.rows))
     plot = page.evaluate(SUBVIEW_PLOT, [chart.id, 0])
     # A band around the middle budgets, the whole metric range.
     drag(page, plot, (0.4, 0.0), (0.62, 0.999))
