@@ -20,8 +20,8 @@ next_space (the same as one sentence, for "what to change in the next run").
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -39,6 +39,9 @@ from ._sampling import MAX_POINTS, sample_points
 from ._html import esc
 from ._units import best_by_option, budget_text, budget_unit_option
 from ..i18n import tr
+
+if TYPE_CHECKING:  # altair is imported when a chart is drawn: loading a story stays light
+    import altair as alt
 
 KIND = "best"
 DESCRIPTION = "The best configurations: top-k at the largest budget, the incumbent in context and on the space's ranges."
@@ -124,6 +127,8 @@ def _short(x) -> str:
 
 
 def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.LayerChart:
+    import altair as alt
+
     names, dots, ends, ticks, inactive = _range_frames(run, top, incumbent_id)
     height = int(min(PLOT_HEIGHT + RANGES_EXTRA, max(90, ROW_HEIGHT * len(names))))
     # The track is 0..1; left of it the lower end, right of it the upper end ("0.0904 (log)")
@@ -183,6 +188,8 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
 
 
 def _scatter_chart(run: Run, metric: Metric, top: pd.DataFrame, incumbent_id: str | None):
+    import altair as alt
+
     ok = run.ok[run.ok[metric.field].notna()]
     keep = list(top["sample_id"])  # top-k and the incumbent survive sampling
     sampled = sample_points(ok, MAX_POINTS, keep=keep)
@@ -389,6 +396,8 @@ def _notes(n: dict, metric: Metric, unit: str | None) -> str:
 
 
 def build(run: Run, options: StepOptions) -> Slide:
+    import altair as alt
+
     metric = metric_for(run, options.get("metric", "auto"))
     rule = rule_for(run, options.get("best_by", "loss"))
     unit = options.get("budget_unit")

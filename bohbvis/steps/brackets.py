@@ -17,7 +17,6 @@ budget, n, mean, best}).
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -134,6 +133,8 @@ def _jitter(df: pd.DataFrame) -> np.ndarray:
 
 
 def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: str):
+    import altair as alt
+
     best_name = best_agg(metric)
     lines_data = rounds.rename(columns={"best": best_name}).copy()
     lines_data["budget_label"] = lines_data["budget"].map(fmt.budget)

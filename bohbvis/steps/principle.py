@@ -16,7 +16,8 @@ bo_share_last_cycle.
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from ..errors import BohbvisError
@@ -30,6 +31,9 @@ from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
 from ._html import esc
 from ._units import budget_text, budget_unit_option
 from ..i18n import tr, trn
+
+if TYPE_CHECKING:  # altair is imported when a chart is drawn: loading a story stays light
+    import altair as alt
 
 KIND = "principle"
 DESCRIPTION = "How BOHB worked on this run: brackets × rounds (budgets, n, random/BO/promoted) beside Hyperband's plan."
@@ -217,6 +221,8 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
     """`build_up`: the ladder slot of the first budget the fragments walk through (None: the
     whole diagram at once). Slot first + k is drawn once k fragments are shown; the spec's own
     value shows everything, so a static export is the finished diagram."""
+    import altair as alt
+
     cells = _cells(run, shown)
     order = [bracket_label(b.bracket) for b in shown]
     labels = [fmt.budget(b) for b in run.budgets]
@@ -288,6 +294,8 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
 
 
 def _share_chart(run: Run, shown: list[BracketSummary]) -> alt.Chart:
+    import altair as alt
+
     data = _new_configs(run)
     labels = bracket_groups(run)
     order = list(dict.fromkeys(labels[b.bracket] for b in run.brackets))
@@ -457,6 +465,8 @@ def _bo_sentence(n: dict) -> str:
 
 
 def build(run: Run, options: StepOptions) -> Slide:
+    import altair as alt
+
     choice = options.get("brackets", OPTIONS["brackets"].default)
     unit = options.get("budget_unit")
     shown = chosen_brackets(run, choice)
