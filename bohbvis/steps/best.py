@@ -97,9 +97,11 @@ def position(hp: Hyperparameter, value) -> float | None:
 def _range_frames(run: Run, top: pd.DataFrame, incumbent_id: str | None):
     names = [hp.name for hp in run.space]
     dots, ends, ticks, inactive = [], [], [], []
+    # Rows as dicts, never itertuples(): a user's name ("classifier:max_depth") is no identifier.
+    # Converted once, not once per hyperparameter.
+    rows = top.to_dict("records")
     for hp in run.space:
-        # Rows as dicts, never itertuples(): a user's name ("classifier:max_depth") is no identifier.
-        for row in top.to_dict("records"):
+        for row in rows:
             v = row[hp.column]
             p = position(hp, v)
             if p is None:
@@ -133,13 +135,16 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
     height = int(min(PLOT_HEIGHT + RANGES_EXTRA, max(90, ROW_HEIGHT * len(names))))
     # The track is 0..1; left of it the lower end, right of it the upper end ("0.0904 (log)")
     # and then the incumbent's value, each with room enough not to run into the next.
+    # Channels as typed objects, never "field:type" strings: Altair turns a string into its
+    # channel class through from_dict, which rebuilds a table of every schema class each time.
     x = alt.X("pos:Q", scale=alt.Scale(domain=RANGES_DOMAIN, nice=False), axis=None)
+    text = alt.Text("text:N")
     y = alt.Y("hp:N", sort=names, title=None,
               axis=alt.Axis(ticks=False, domain=False, labelFontSize=13, labelPadding=8))
     track = (
         alt.Chart(pd.DataFrame({"hp": names, "pos": 0.0, "pos2": 1.0}))
         .mark_rule(strokeWidth=3, opacity=0.25)
-        .encode(x=x, x2="pos2:Q", y=y)
+        .encode(x=x, x2=alt.X2("pos2:Q"), y=y)
     )
     layers = [track]
     if len(ends):
@@ -147,7 +152,7 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
             part = ends[ends["align"] == align]
             layers.append(
                 alt.Chart(part).mark_text(align=align, dx=5 if align == "left" else -5, fontSize=12, fillOpacity=0.7)
-                .encode(x=x, y=y, text="text:N")
+                .encode(x=x, y=y, text=text)
             )
     if len(ticks):
         # Choice names above the track while rows have room (≥ 27 px at the design size); with
@@ -155,7 +160,7 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
         if len(names) <= (PLOT_HEIGHT + RANGES_EXTRA) // 27:
             layers.append(
                 alt.Chart(ticks).mark_text(baseline="bottom", dy=-5, fontSize=12, fillOpacity=0.7)
-                .encode(x=x, y=y, text="text:N")
+                .encode(x=x, y=y, text=text)
             )
         layers.append(
             alt.Chart(ticks).mark_tick(orient="vertical", size=8, thickness=1, opacity=0.5)
@@ -177,10 +182,11 @@ def _ranges_chart(run: Run, top: pd.DataFrame, incumbent_id: str | None) -> alt.
             layers.append(
                 alt.Chart(inc.assign(col=VALUE_COLUMN)).mark_text(align="left", fontWeight="bold", fontSize=13)
                 .encode(x=alt.X("col:Q", scale=alt.Scale(domain=RANGES_DOMAIN, nice=False), axis=None), y=y,
-                        text="value:N")
+                        text=alt.Text("value:N"))
             )
-    return alt.layer(*layers).properties(
-        width=RANGES_WIDTH, height=height,
+    # One constructor call: each fluent call on a layer (.properties) copies every layer again.
+    return alt.LayerChart(
+        layer=layers, width=RANGES_WIDTH, height=height,
         title=alt.Title(tr("Where the top configurations sit in each range (incumbent: diamond)"),
                         anchor="start", fontSize=14),
         view=alt.ViewBackground(stroke=None),
@@ -231,10 +237,10 @@ def _scatter_chart(run: Run, metric: Metric, top: pd.DataFrame, incumbent_id: st
         layers.append(
             alt.Chart(inc).mark_text(align="right", dx=-12, dy=14 if metric.higher_is_better else -10,
                                      fontWeight="bold", fontSize=12)
-            .encode(x=x, xOffset=x_off, y=y, text="label:N")
+            .encode(x=x, xOffset=x_off, y=y, text=alt.Text("label:N"))
         )
-    chart = alt.layer(*layers).properties(
-        width=SCATTER_WIDTH, height=PLOT_HEIGHT,
+    chart = alt.LayerChart(  # one constructor call, not alt.layer(...).properties(...): see _ranges_chart
+        layer=layers, width=SCATTER_WIDTH, height=PLOT_HEIGHT,
         title=alt.Title(tr("Every evaluation's accuracy by budget") if metric.higher_is_better
                         else tr("Every evaluation's loss by budget (lower is better)"), anchor="start", fontSize=14),
     )
@@ -411,8 +417,10 @@ def build(run: Run, options: StepOptions) -> Slide:
         scatter, sampled = _scatter_chart(run, metric, top, inc_id)
         # The legend is the scatter's (the ranges chart has no colors): an independent legend
         # sits beside the scatter instead of at the far right of both charts.
-        spec = vega_lite(alt.hconcat(scatter, _ranges_chart(run, top, inc_id), spacing=40)
-                         .resolve_legend(color="independent"))
+        # One constructor call: .resolve_legend() on the concat would copy both layered charts again.
+        spec = vega_lite(alt.HConcatChart(
+            hconcat=[scatter, _ranges_chart(run, top, inc_id)], spacing=40,
+            resolve=alt.Resolve(legend=alt.LegendResolveMap(color="independent"))))
         caption = " ".join(x for x in (_caption(n, unit), sampled.note, crashed_note(run)) if x)
         inc = n["incumbent"]
         ok = run.ok[run.ok[metric.field].notna()]
