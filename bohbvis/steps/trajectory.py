@@ -182,12 +182,13 @@ def _panel(pts, marks, line, metric, x_field: str, x_title: str, y_scale, show_y
     # Labels sit above and right of their mark, where the step line (flat to the right, lower
     # later) leaves room; a white halo keeps them readable over the grey dots.
     base = alt.Chart(marks).transform_filter(f"datum.labelled_{x_field}").encode(
-        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), text="label:N")
+        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), text=alt.Text("label:N"))
     halo = base.mark_text(align="left", dx=6, dy=-11, fontSize=12, baseline="middle", stroke="white",
                           strokeWidth=4, strokeOpacity=0.9, strokeJoin="round")
     labels = base.mark_text(align="left", dx=6, dy=-11, fontSize=12, baseline="middle").encode(
         color=sample_type_color(legend=None))
-    return alt.layer(dots, step, points, halo, labels).properties(width=PANEL_WIDTH, height=HEIGHT)
+    # One constructor call: .properties() on a layer would copy every layer again.
+    return alt.LayerChart(layer=[dots, step, points, halo, labels], width=PANEL_WIDTH, height=HEIGHT)
 
 
 def build(run: Run, options: StepOptions) -> Slide:
