@@ -14,3 +14,13 @@ from typing import Any
 def vega_lite(chart: Any) -> dict:
     """The chart's Vega-Lite spec as a plain dict (schema validation happens in the tests)."""
     return chart.to_dict(validate=False)
+
+
+def opacity_condition(predicate: Any, if_true: float, if_false: float):
+    """`alt.condition(predicate, alt.value(if_true), alt.value(if_false))` for the opacity
+    channel, as the typed `alt.OpacityValue`: `alt.condition` returns a plain dict, and a dict
+    in `.encode()` makes Altair find its class through `from_dict`, which rebuilds a table of
+    every schema class on each call. Same Vega-Lite either way."""
+    import altair as alt
+
+    return alt.OpacityValue(**alt.condition(predicate, alt.value(if_true), alt.value(if_false)))

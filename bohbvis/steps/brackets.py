@@ -190,7 +190,9 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
     base = (
         alt.Chart(lines_data)
         .transform_calculate(value="datum[agg]")
-        .encode(x=x, y=y, color=color, detail="bracket:O",
+        # The opacity stays alt.condition's dict: this chart carries a selection, so Altair names
+        # its view by a hash of the encoding's repr, and a typed OpacityValue would change the name.
+        .encode(x=x, y=y, color=color, detail=alt.Detail("bracket:O"),
                 opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)), tooltip=tooltip)
     )
     lines = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=60, filled=True)).add_params(agg_param, pick)
@@ -233,7 +235,9 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
                     title=alt.Title(tr("Evaluations of the selected bracket (all when none)"), anchor="start",
                                     fontSize=14))
     )
-    spec = vega_lite(alt.hconcat(left, right, spacing=30).resolve_scale(color="independent"))
+    # One constructor call: .resolve_scale() on the concat would copy both charts again.
+    spec = vega_lite(alt.HConcatChart(hconcat=[left, right], spacing=30,
+                                      resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))))
     return spec, sampled
 
 
