@@ -25,7 +25,7 @@ from ..model import format as fmt
 from ..model.run import BracketSummary, Run
 from ..options import Choice, Int, ListOf, OneOf, StepOptions
 from ._base import Chart, Html, Markdown, Slide, UserText
-from ._spec import vega_lite
+from ._spec import opacity_condition, vega_lite
 from ._rows import number
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
 from ._html import esc
@@ -241,7 +241,7 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
     base = alt.Chart(cells)
     bars = base.mark_bar(height=alt.RelativeBandSize(0.36)).encode(
         x=alt.X("x:Q", scale=x_scale, axis=x_axis),
-        x2="x2:Q",
+        x2=alt.X2("x2:Q"),
         y=y,
         color=sample_type_color(legend=alt.Legend(orient="right", title=tr("came from"))),
         tooltip=[
@@ -259,7 +259,7 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
     text = (
         alt.Chart(cells.drop_duplicates(["bracket", "round"]))
         .mark_text(align="center", baseline="middle", fontSize=font)
-        .encode(x=alt.X("label_x:Q", scale=x_scale, axis=x_axis), y=y_label, text="label:N")
+        .encode(x=alt.X("label_x:Q", scale=x_scale, axis=x_axis), y=y_label, text=alt.Text("label:N"))
     )
     layers = [bars, text]
     arrows = _arrows(run, shown)
@@ -267,14 +267,14 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
     if build_up is not None:
         step = alt.param(name=FRAGMENT_PARAM, value=len(run.budgets))
         seen = f"datum.slot <= {build_up} + {FRAGMENT_PARAM}"
-        bars = bars.encode(opacity=alt.condition(seen, alt.value(1.0), alt.value(0.06)))
-        text = text.encode(opacity=alt.condition(seen, alt.value(1.0), alt.value(0.0)))
+        bars = bars.encode(opacity=opacity_condition(seen, 1.0, 0.06))
+        text = text.encode(opacity=opacity_condition(seen, 1.0, 0.0))
         layers = [bars.add_params(step), text]
     if len(arrows):
         rule = (
             alt.Chart(arrows)
             .mark_rule(strokeDash=[4, 3], opacity=0.9)
-            .encode(x=alt.X("x:Q", scale=x_scale, axis=x_axis), x2="x2:Q", y=y_bar,
+            .encode(x=alt.X("x:Q", scale=x_scale, axis=x_axis), x2=alt.X2("x2:Q"), y=y_bar,
                     tooltip=[alt.Tooltip("text:N", title=tr("promotion")),
                              alt.Tooltip("from_budget:N", title=tr("from budget")),
                              alt.Tooltip("to_budget:N", title=tr("to budget"))])
@@ -285,12 +285,13 @@ def _detail_chart(run: Run, shown: list[BracketSummary], build_up: int | None = 
             .encode(x=alt.X("x2:Q", scale=x_scale, axis=x_axis), y=y_bar)
         )
         if step is not None:
-            rule = rule.encode(opacity=alt.condition(seen, alt.value(0.9), alt.value(0.0)))
-            head = head.encode(opacity=alt.condition(seen, alt.value(0.7), alt.value(0.0)))
+            rule = rule.encode(opacity=opacity_condition(seen, 0.9, 0.0))
+            head = head.encode(opacity=opacity_condition(seen, 0.7, 0.0))
         layers += [rule, head]
     # No view titles: the caption says what each view shows, and every pixel of height a title
     # takes is taken from the bars when the deck fits the chart to a short box.
-    return alt.layer(*layers).properties(width=DETAIL_WIDTH, height=height)
+    # One constructor call: .properties() on a layer would copy every layer again.
+    return alt.LayerChart(layer=layers, width=DETAIL_WIDTH, height=height)
 
 
 def _share_chart(run: Run, shown: list[BracketSummary]) -> alt.Chart:
@@ -312,7 +313,7 @@ def _share_chart(run: Run, shown: list[BracketSummary]) -> alt.Chart:
                     axis=alt.Axis(labelFontSize=12 if len(order) > 10 else 13, labelOverlap="greedy")),
             color=sample_type_color(legend=None),
             order=alt.Order("sample_type_rank:Q"),
-            opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.45)),
+            opacity=opacity_condition("datum.shown", 1.0, 0.45),
             tooltip=[
                 alt.Tooltip("bracket_label:N", title=tr("bracket")),
                 alt.Tooltip("sample_type:N", title=tr("sample type")),
@@ -477,7 +478,9 @@ def build(run: Run, options: StepOptions) -> Slide:
         build_up = list(run.budgets).index(feat.rounds[0].budget)
     detail = _detail_chart(run, shown, build_up)
     share = _share_chart(run, shown)
-    spec = vega_lite(alt.hconcat(detail, share, spacing=40).resolve_scale(color="shared"))
+    # One constructor call: .resolve_scale() on the concat would copy both charts again.
+    spec = vega_lite(alt.HConcatChart(hconcat=[detail, share], spacing=40,
+                                      resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="shared"))))
     rest = len(run.brackets) - len(shown)
     eta = fmt.value(number(run.eta)) if run.eta else "η"
     caption_parts = [
