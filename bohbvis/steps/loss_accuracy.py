@@ -126,14 +126,17 @@ def build(run, options) -> Slide:
         color = alt.Color("budget_label:O", title=tr("budget"), sort=[fmt.budget(b) for b in run.budgets])
     else:
         color = alt.Color("bracket:O", title=tr("bracket"), legend=alt.Legend(columns=2))
+    # The opacity stays alt.condition's dict: this chart carries the brush, so Altair names its
+    # view by a hash of the encoding's repr, and a typed OpacityValue would change the name.
     scatter = alt.Chart(pts).mark_circle(size=36).encode(
         x=x, y=y, color=color, tooltip=tips,
         opacity=alt.condition(brush, alt.value(0.8), alt.value(0.12)),
     ).add_params(brush).properties(width=SCATTER_WIDTH, height=HEIGHT)
 
     overall = shares(pts["sample_type"])
-    spec = vega_lite(alt.hconcat(scatter, _share_bars(pts, overall, brush), spacing=30).resolve_scale(
-        color="independent"))
+    # One constructor call: .resolve_scale() on the concat would copy both charts again.
+    spec = vega_lite(alt.HConcatChart(hconcat=[scatter, _share_bars(pts, overall, brush)], spacing=30,
+                                      resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))))
 
     # Numbers: over all evaluations with a loss (not the drawn sample).
     all_shares = shares(ok["sample_type"])
@@ -212,15 +215,16 @@ def _share_bars(pts: pd.DataFrame, overall: dict[str, float], brush):
         color=sample_type_color(legend=None),
         tooltip=[alt.Tooltip("sample_type:N", title=tr("sample type")), alt.Tooltip("count:Q", title=tr("brushed dots")),
                  alt.Tooltip("share:Q", title=tr("share"), format=".1%")])
-    text = bars.mark_text(align="left", dx=4, fontSize=12).encode(x=alt.X("share:Q"), text="label:N")
+    text = bars.mark_text(align="left", dx=4, fontSize=12).encode(x=alt.X("share:Q"), text=alt.Text("label:N"))
     ticks = alt.Chart(pd.DataFrame(
         [{"sample_type": t, "share_all": round(overall[t], 4)} for t in SAMPLE_TYPE_ORDER]
     )).mark_tick(thickness=2, size=30, opacity=0.8).encode(
         y=y, x=alt.X("share_all:Q"),
         tooltip=[alt.Tooltip("sample_type:N", title=tr("sample type")),
                  alt.Tooltip("share_all:Q", title=tr("share among all dots"), format=".1%")])
-    return alt.layer(bar, ticks, text).properties(
-        width=BAR_WIDTH, height=HEIGHT * 0.6,
+    # One constructor call: .properties() on a layer would copy every layer again.
+    return alt.LayerChart(
+        layer=[bar, ticks, text], width=BAR_WIDTH, height=HEIGHT * 0.6,
         title=alt.Title(tr("Sample types in the brush"), anchor="start", fontSize=14))
 
 
