@@ -20,7 +20,13 @@ def opacity_condition(predicate: Any, if_true: float, if_false: float):
     """`alt.condition(predicate, alt.value(if_true), alt.value(if_false))` for the opacity
     channel, as the typed `alt.OpacityValue`: `alt.condition` returns a plain dict, and a dict
     in `.encode()` makes Altair find its class through `from_dict`, which rebuilds a table of
-    every schema class on each call. Same Vega-Lite either way."""
+    every schema class on each call. Same Vega-Lite either way.
+
+    A selection parameter's condition is typed exactly as `from_dict` types it: a chart holding a
+    selection gets its view name from a hash of its encoding's repr, which must not change."""
     import altair as alt
 
+    if isinstance(predicate, alt.Parameter):
+        return alt.OpacityValue(value=if_false, condition=alt.ConditionalParameterValueDefnumberExprRef(
+            param=alt.ParameterName(predicate.name), value=if_true))
     return alt.OpacityValue(**alt.condition(predicate, alt.value(if_true), alt.value(if_false)))

@@ -25,7 +25,7 @@ from ..model.run import Run
 from ..options import Choice, Int, StepOptions
 from ._base import Chart, Html, Link, Slide, Table, UserText
 from ._html import esc
-from ._spec import vega_lite
+from ._spec import opacity_condition, vega_lite
 from ._metric import Metric, metric_for, metric_option, metric_scale
 from ._rows import base_columns, crashed_note, number, table_rows
 from ._sample_types import sample_type_color
@@ -190,10 +190,8 @@ def _charts(run: Run, metric: Metric, agg: str, rounds: pd.DataFrame, x_field: s
     base = (
         alt.Chart(lines_data)
         .transform_calculate(value="datum[agg]")
-        # The opacity stays alt.condition's dict: this chart carries a selection, so Altair names
-        # its view by a hash of the encoding's repr, and a typed OpacityValue would change the name.
         .encode(x=x, y=y, color=color, detail=alt.Detail("bracket:O"),
-                opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)), tooltip=tooltip)
+                opacity=opacity_condition(pick, 1.0, 0.15), tooltip=tooltip)
     )
     lines = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=60, filled=True)).add_params(agg_param, pick)
     left = lines.properties(

@@ -26,7 +26,7 @@ from ..i18n import tr
 from ..model import format as fmt
 from ..options import Choice
 from ._base import Chart, Link, Slide, Table, UserText
-from ._spec import vega_lite
+from ._spec import opacity_condition, vega_lite
 from ._metric import Metric, metric_for
 from ._rows import base_columns, crashed_note, number, table_rows
 from ._sample_types import SAMPLE_TYPE_ORDER, sample_type_color
@@ -126,11 +126,9 @@ def build(run, options) -> Slide:
         color = alt.Color("budget_label:O", title=tr("budget"), sort=[fmt.budget(b) for b in run.budgets])
     else:
         color = alt.Color("bracket:O", title=tr("bracket"), legend=alt.Legend(columns=2))
-    # The opacity stays alt.condition's dict: this chart carries the brush, so Altair names its
-    # view by a hash of the encoding's repr, and a typed OpacityValue would change the name.
     scatter = alt.Chart(pts).mark_circle(size=36).encode(
         x=x, y=y, color=color, tooltip=tips,
-        opacity=alt.condition(brush, alt.value(0.8), alt.value(0.12)),
+        opacity=opacity_condition(brush, 0.8, 0.12),
     ).add_params(brush).properties(width=SCATTER_WIDTH, height=HEIGHT)
 
     overall = shares(pts["sample_type"])
