@@ -4,16 +4,44 @@ Altair's `to_dict()` checks the whole spec against the Vega-Lite JSON Schema eac
 part of a build's time). The specs the step kinds make are the same shapes on every run, so they
 are validated once, in the tests (tests/test_spec_schema.py validates every built-in step's spec),
 not on every `bohbvis build`.
+
+Altair also converts a chart's DataFrame to JSON rows for every view that draws it, even when
+several layers draw the same frame (a few ms each: a copy and a pass per column). `vega_lite`
+converts each frame once per spec, through Altair's own data-transformer plugin API, wrapping
+whatever transformer is active: the same rows, the same dataset names, the same spec.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
+
+_ONCE = "bohbvis-convert-once"
+# The active transformer is Altair's global state: one spec at a time swaps it (threads would
+# gain nothing anyway, to_dict holds the GIL), so no call restores another call's state.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def vega_lite(chart: Any) -> dict:
     """The chart's Vega-Lite spec as a plain dict (schema validation happens in the tests)."""
-    return chart.to_dict(validate=False)
+    import altair as alt
+
+    with _ONE_AT_A_TIME:
+        if _ONCE not in alt.data_transformers.names():
+            alt.data_transformers.register(_ONCE, _convert_once)
+        # Enabled only for this call (the context restores the active transformer and its
+        # options); the cache lives as long as the call, so a frame changed later is converted anew.
+        with alt.data_transformers.enable(_ONCE, inner=alt.data_transformers.get(), converted={}):
+            return chart.to_dict(validate=False)
+
+
+def _convert_once(data: Any, *, inner: Any, converted: dict) -> Any:
+    """`inner(data)`, computed once per data object. The object is kept with its rows, so its id
+    cannot be reused by another object while the cache lives."""
+    key = id(data)
+    if key not in converted:
+        converted[key] = (data, inner(data))
+    return converted[key][1]
 
 
 def opacity_condition(predicate: Any, if_true: float, if_false: float):
