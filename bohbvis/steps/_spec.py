@@ -9,6 +9,14 @@ Altair also converts a chart's DataFrame to JSON rows for every view that draws 
 several layers draw the same frame (a few ms each: a copy and a pass per column). `vega_lite`
 converts each frame once per spec, through Altair's own data-transformer plugin API, wrapping
 whatever transformer is active: the same rows, the same dataset names, the same spec.
+
+How the step kinds build charts cheaply (the Vega-Lite stays what the fluent calls would give):
+- channels as typed objects (`alt.X2("x2:Q")`, `alt.Text("label:N")`, `opacity_condition`), never
+  "field:type" strings or dicts in `.encode()`: Altair types those through `from_dict`, which
+  rebuilds a table of every schema class on each call;
+- layers and concatenations made by one constructor call with their properties
+  (`alt.LayerChart(layer=[...], width=...)`, `alt.HConcatChart(hconcat=[...], resolve=...)`):
+  each fluent call on a composite (`.properties`, `.resolve_scale`) copies every chart inside it.
 """
 
 from __future__ import annotations
