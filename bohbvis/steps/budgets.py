@@ -30,6 +30,7 @@ from ..i18n import localize_digits, tr, trn
 from ..model import format as fmt
 from ..options import Bool
 from ._base import Chart, Html, Slide, UserText
+from ._heavy import heavy_numbers
 from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, number, plain
@@ -146,6 +147,14 @@ def budget_pairs(ok: pd.DataFrame, metric: Metric) -> list[dict]:
 
 
 verdict_pair = analysis_budgets.verdict_pair
+
+HEAVY_IMPORTS = ("scipy.stats",)  # Spearman's ρ (bohbvis/steps/_heavy.py)
+
+
+def analyze(run, options) -> list[dict]:
+    """The heavy numbers: every budget pair's rank agreement (scipy.stats)."""
+    metric = metric_for(run, options.get("metric", "auto"))
+    return budget_pairs(run.ok[run.ok[metric.field].notna()], metric)
 
 
 def _ordinal(k: int) -> str:
@@ -295,7 +304,7 @@ def build(run, options) -> Slide:
         points["jitter"] = jitter(len(points), 0.5)
         note = sampled.note
 
-    pairs = budget_pairs(ok, metric)
+    pairs = heavy_numbers(run, options, analyze)
     pair = verdict_pair(pairs, max((float(b) for b in ok["budget"].unique()), default=0.0))
     sentence = verdict(pair, pairs, metric, len(order))
     medians = {labels[b]: float(ok.loc[ok["budget"] == b, metric.field].median()) for b in sorted(labels)}

@@ -22,6 +22,8 @@ Numbers (`{{ importance.<name> }}`):
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -31,6 +33,7 @@ from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
 from ._base import Chart, Column, Slide, Table, UserText
+from ._heavy import heavy_numbers
 from ._spec import vega_lite
 from ._metric import metric_for, metric_option
 from ._rows import number, records
@@ -62,18 +65,35 @@ def _reason(why: str) -> str:
     return why
 
 
-def build(run: Run, options: StepOptions) -> Slide:
-    import altair as alt
+HEAVY_IMPORTS = ("sklearn",)  # the forests (bohbvis/steps/_heavy.py)
 
+
+def _budgets(run: Run, options: StepOptions):
+    """The metric, the budgets that get a surrogate and those with too few evaluations."""
     metric = metric_for(run, options.get("metric", "auto"))
-    f = metric.field
-    ok = run.ok[run.ok[f].notna()]
+    ok = run.ok[run.ok[metric.field].notna()]
     counts = ok.groupby("budget").size()
     enough = [b for b in run.budgets if counts.get(b, 0) >= MIN_ROWS]
     skipped = [b for b in run.budgets if counts.get(b, 0) < MIN_ROWS]
     if options.get("budgets", "all") == "largest":
         enough = enough[-1:]
-    results = [r for r in (budget_importance(run, f, b) for b in enough) if r is not None]
+    return metric, enough, skipped
+
+
+def analyze(run: Run, options: StepOptions) -> list:
+    """The heavy numbers: each budget's fANOVA importances (BudgetImportance), lowest budget first."""
+    metric, enough, _skipped = _budgets(run, options)
+    results = [r for r in (budget_importance(run, metric.field, b) for b in enough) if r is not None]
+    # Only the reference (largest) budget's forests draw curves: the others' need not travel.
+    return [dataclasses.replace(r, forests=[]) for r in results[:-1]] + results[-1:]
+
+
+def build(run: Run, options: StepOptions) -> Slide:
+    import altair as alt
+
+    metric, _enough, skipped = _budgets(run, options)
+    f = metric.field
+    results = heavy_numbers(run, options, analyze)
     surrogate = surrogate_text(metric.name)
     chart_id = f"s{options.index}-importance"
     if not results:
