@@ -77,8 +77,7 @@ class Helper:
         specs = [s for s in story.steps if is_heavy(get(s.options.kind))]
         if not specs or len(specs) == len(story.steps):
             return None
-        # The quick scipy-only numbers first, so this process can draw those slides early.
-        specs.sort(key=lambda s: "sklearn" in get(s.options.kind).HEAVY_IMPORTS)
+        specs.sort(key=lambda s: _order(get(s.options.kind), s.options))
         down_r, down_w = os.pipe()  # the run -> the helper
         up_r, up_w = os.pipe()  # the numbers -> this process
         with warnings.catch_warnings():  # Python ≥ 3.12 warns about fork in a process with threads
@@ -141,6 +140,14 @@ class Helper:
             if fd is not None:
                 os.close(fd)
                 setattr(self, attr, None)
+
+
+def _order(module, options) -> tuple:
+    """The helper's order: the quick scipy-only numbers first (this process draws those slides
+    while the rest is computed), then the scikit-learn ones, the slowest first — the last slide
+    this process waits for is then one that is quick to draw after its numbers arrive."""
+    cost = getattr(module, "numbers_cost", None)
+    return ("sklearn" in module.HEAVY_IMPORTS, -(cost(options) if cost else 0.0))
 
 
 def _cores() -> int:

@@ -87,12 +87,12 @@ def zoom_domain(values: pd.Series, stats: pd.DataFrame) -> tuple[list[float] | N
 
 def strip_box(points: pd.DataFrame | None, stats: pd.DataFrame, *, x: str, x_order: list[str], x_title: str,
               metric: Metric, color=None, width: int, height: int, tooltip_extra: tuple = (),
-              y_domain: list[float] | None = None):
+              y_domain: list[float] | None = None, title=None):
     """Boxes (whisker rule, IQR bar, median tick) per x category, with optional jittered dots.
 
     Both frames carry `offset` (a float in [0, n_groups)) placing a group inside the x band, so
     the dots and boxes of one group line up; `points` also carries a random `jitter` around it.
-    `y_domain` (from `zoom_domain`) clips the dots to the boxes' range.
+    `y_domain` (from `zoom_domain`) clips the dots to the boxes' range; `title`: the chart's.
     """
     import altair as alt
 
@@ -122,7 +122,9 @@ def strip_box(points: pd.DataFrame | None, stats: pd.DataFrame, *, x: str, x_ord
             y=alt.Y(f"{metric.field}:Q"), **enc_color,
             tooltip=[alt.Tooltip("sample_id:N", title=tr("sample")),
                      alt.Tooltip(f"{metric.field}:Q", title=metric.name, format=fmt_q)]))
-    return alt.layer(*layers).properties(width=width, height=height)
+    # One constructor call per composite chart: each fluent call on one deep-copies it (and its layers).
+    extra = {} if title is None else {"title": title}
+    return alt.LayerChart(layer=layers, width=width, height=height, **extra)
 
 
 def jitter(n: int, offset: np.ndarray | float, spread: float = 0.6) -> np.ndarray:
@@ -317,12 +319,12 @@ def build(run, options) -> Slide:
         note = " ".join(s for s in (note, outside) if s)
     box_w = min(110 * len(order) + 80, 640)
     spread = strip_box(points, stats, x="budget_label", x_order=order, x_title=tr("budget"),
-                       metric=metric, width=box_w, height=300, y_domain=y_domain)
-    spread = spread.properties(title=_per_budget_title(metric))
+                       metric=metric, width=box_w, height=300, y_domain=y_domain, title=_per_budget_title(metric))
     charts = [spread]
     if len(order) >= 2:
         charts.append(_rank_heatmap(pairs, labels, order))
-    spec = vega_lite(alt.hconcat(*charts, spacing=40).resolve_scale(color="independent", xOffset="independent"))
+    spec = vega_lite(alt.HConcatChart(hconcat=charts, spacing=40, resolve=alt.Resolve(
+        scale=alt.ScaleResolveMap(color="independent", xOffset="independent"))))
 
     n_pairs_ok = sum(p["rho"] is not None for p in pairs)
     caption = " ".join(s for s in (
@@ -406,6 +408,6 @@ def _rank_heatmap(pairs: list[dict], labels: dict[float, str], order: list[str])
     weak = base.mark_text(fontSize=13, lineBreak="\n").encode(text="label:N").transform_filter("!datum.strong")
     strong = (base.mark_text(fontSize=13, lineBreak="\n", color="#ffffff").encode(text="label:N")
               .transform_filter("datum.strong"))
-    return alt.layer(cells, weak, strong).properties(
-        width=side, height=side, title=tr("Same configurations, two budgets: rank agreement"))
+    return alt.LayerChart(layer=[cells, weak, strong], width=side, height=side,
+                          title=tr("Same configurations, two budgets: rank agreement"))
 

@@ -231,7 +231,9 @@ def build(run, options) -> Slide:
                                compact=True))
         done = [c for c in pcells if c["value"] is not None]
         strongest_pair = max(done, key=lambda c: abs(c["value"])) if done else None
-    spec = vega_lite(alt.hconcat(*charts, spacing=40).resolve_scale(color="independent"))
+    # One constructor call per composite chart: each fluent call on one deep-copies it (and its layers).
+    spec = vega_lite(alt.HConcatChart(hconcat=charts, spacing=40,
+                                      resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))))
 
     computed = [h for h in order if main[h]["value"] is not None]
     strongest = computed[0] if computed else None
@@ -338,8 +340,10 @@ def _heatmap(cells: list[dict], rows: list[str], cols: list[str], method: str, t
         if compact:
             t = t.transform_calculate(label="datum.value == null ? '' : replace(format(datum.value, '.2f'), '-', '\u2212')")
         texts.append(t)
-    return alt.layer(signed, unsigned, empty, *texts).resolve_scale(color="independent").properties(
-        width=cell_w * len(cols), height=cell_h * len(rows), title=alt.Title(title, anchor="start", fontSize=14))
+    return alt.LayerChart(layer=[signed, unsigned, empty, *texts],
+                          resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+                          width=cell_w * len(cols), height=cell_h * len(rows),
+                          title=alt.Title(title, anchor="start", fontSize=14))
 
 
 def _summary(n: dict, metric: Metric, hps) -> tuple[str, str]:

@@ -178,6 +178,11 @@ def _at_most(points: np.ndarray, n: int) -> np.ndarray:
 HEAVY_IMPORTS = ("sklearn",)  # the projection (bohbvis/steps/_heavy.py)
 
 
+def numbers_cost(options) -> float:
+    """Roughly how long analyze takes, in seconds on the demo run (the parallel build's order)."""
+    return 0.2 if options.get("method", "pca") == "pca" else 3.0
+
+
 def _fitted(run, options):
     """The configurations best first (with `top`), the method used, the notes on it, and the
     configurations the projection is fitted on (a fixed-seed sample beyond MAX_SLOW for t-SNE/MDS)."""

@@ -118,8 +118,8 @@ def _chart(run: Run, a: adv.Advice, index: int) -> dict:
                       .encode(x=x, y=y, tooltip=[alt.Tooltip("hp:N", title=tr("hyperparameter")),
                                                  alt.Tooltip("value:N", title=tr("top configuration's value"))]))
     height = max(80, ROW_HEIGHT * len(names))
-    spec = alt.layer(*layers).properties(
-        width=CHART_WIDTH, height=height,
+    spec = alt.LayerChart(  # one constructor call: a fluent .properties() deep-copies every layer
+        layer=layers, width=CHART_WIDTH, height=height,
         title=alt.Title(tr("Original range (grey) and advised range (colour); dots: the top configurations"),
                         anchor="start", fontSize=13),
         view=alt.ViewBackground(stroke=None))

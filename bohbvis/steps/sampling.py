@@ -239,10 +239,12 @@ def build(run, options) -> Slide:
                      x_title=(tr("budget ({unit}) of each pick's first run", unit=unit) if unit
                               else tr("budget of each pick's first run")),
                      metric=metric, color=color, width=min(140 * max(len(order), 1) + 60, 660), height=300,
-                     tooltip_extra=(alt.Tooltip("sample_type:N", title=tr("sample type")),), y_domain=y_domain)
-    left = left.properties(title=tr("Model-based (BO) versus random picks, first run"))
+                     tooltip_extra=(alt.Tooltip("sample_type:N", title=tr("sample type")),), y_domain=y_domain,
+                     title=tr("Model-based (BO) versus random picks, first run"))
     right = _share_bars(configs, k, n_configs)
-    spec = vega_lite(alt.hconcat(left, right, spacing=50).resolve_scale(xOffset="independent"))
+    # One constructor call per composite chart: each fluent call on one deep-copies it (and its layers).
+    spec = vega_lite(alt.HConcatChart(hconcat=[left, right], spacing=50,
+                                      resolve=alt.Resolve(scale=alt.ScaleResolveMap(xOffset="independent"))))
 
     n_unknown = int((configs["origin"] == "promoted").sum())
     caption = " ".join(s for s in (
@@ -336,4 +338,5 @@ def _share_bars(configs: pd.DataFrame, k: int, n_configs: int):
         text="label:N", x=alt.X("share_end:Q"))
     text = (text.transform_window(share_end="sum(share)", sort=[alt.SortField("order")], groupby=["group"])
             .transform_filter("datum.share >= 0.17"))
-    return alt.layer(bars, text).properties(width=320, height=150, title=tr("Where did the top configurations come from?"))
+    return alt.LayerChart(layer=[bars, text], width=320, height=150,
+                          title=tr("Where did the top configurations come from?"))
