@@ -1,38 +1,39 @@
-"""A one-shot build on two cores: a forked child process builds the steps that need scikit-learn
-(or, in a story without any, scipy.stats) and then helps with the others, which this process
-builds meanwhile.
+"""A one-shot build on two cores: a forked helper process imports scipy.stats / scikit-learn and
+computes the story's heavy numbers (bohbvis/steps/_heavy.py: fANOVA forests, the embedding, the
+statistical tests) while this process reads the run and draws every chart.
 
-Why a process and not a thread: what those steps cost is importing scikit-learn (about 1 s) and
-fitting forests through scikit-learn's Python layer (or importing scipy.stats), and all of it holds
-the GIL — measured, a thread fitting the importance forests next to the other steps saves nothing.
-A forked child shares the run already read (copy-on-write) and sends back the finished slides
-(pickled); the deck is the same bytes either way (the same code on the same data;
-tests/test_parallel_build.py compares the two).
+Why this split: in a cold build, importing those libraries (about 1 s) and fitting the forests
+are most of the work that is not drawing, and all of it holds the GIL (a thread saves nothing).
+Drawing needs Altair, the numbers never do: so the helper never imports Altair, this process
+never imports scipy or scikit-learn, and the helper starts right after the story is read — before
+the run is — so its imports overlap this process's (Altair, the run). It gets the run through a
+pipe (pickled; a run handed in as an object is shared by the fork instead) and sends back each
+step's numbers as soon as they are ready; the deck is the same bytes either way (the same
+functions on the same data; tests/test_parallel_build.py compares the two).
 
 Only for a cold, one-shot build (`bohbvis build` / `export`, `make_deck(parallel=True)`): a warm
 process rebuilding a deck takes its views from the view cache instead. Anything unusual falls
-back to building those steps here: no `os.fork` (Windows), one core, a child that fails or whose
-answer does not unpickle. BOHBVIS_PARALLEL=0 builds everything in this process.
+back to computing the numbers here: no `os.fork` (Windows), one core, a helper that fails, stays
+silent or sends what does not unpickle. BOHBVIS_PARALLEL=0 builds everything in this process.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import struct
+import threading
 import time
 import warnings
 
-# Kinds by the heavy library their build imports (a cold build pays the import: scikit-learn ≈ 1 s
-# with the scipy.stats it loads, scipy.stats alone ≈ 0.4 s on a quiet 2-core machine).
-SKLEARN_KINDS = frozenset({"importance", "embedding"})
-SCIPY_KINDS = frozenset({"sampling", "correlations", "budgets", "next_experiment"})
-
-
-def child_kinds(kinds: set[str]) -> frozenset[str]:
-    """The kinds the child builds: the scikit-learn ones when the story has any (their import and
-    fits are about what all other steps cost together), else the scipy.stats ones (then the
-    other process never imports scipy)."""
-    return SKLEARN_KINDS if kinds & SKLEARN_KINDS else SCIPY_KINDS
+# Seconds this process waits for a silent helper before computing its numbers itself (at least;
+# ten times this process's own share of the work when that is longer: t-SNE on 10⁵ rows is slow).
+PATIENCE = 120.0
+PATIENCE_FACTOR = 10
+# Runs larger than this are not pickled to the helper: it is forked again once the run is read and
+# shares it (copy-on-write) — the libraries' import is then a small part of the numbers' time.
+MAX_SENT_ROWS = 200_000
+_LENGTH = struct.Struct(">Q")
 
 
 class Prebuilt:
@@ -53,83 +54,100 @@ class Prebuilt:
         return self._steps.get(kind)
 
 
-# Quick kinds, always built here (markdown and title read the story's own text, and a markdown
-# slide does not pickle).
-STAY_KINDS = frozenset({"title", "markdown", "overview", "glossary"})
-# Step numbers in the work queue, 2 bytes each: written before anyone reads, they must fit in a
-# pipe's buffer (16 KB on macOS, 64 KB on Linux). A longer story is built in one process.
-MAX_QUEUED = 2_000
-# Seconds the parent waits for a silent child before building its steps itself (at least; ten
-# times the parent's own share of the work when that is longer: t-SNE on 10⁵ rows is slow).
-PATIENCE = 120.0
-PATIENCE_FACTOR = 10
+class Helper:
+    """The forked process computing the heavy steps' numbers: `start` it once the story is loaded,
+    then `prebuild` once the run is read, or `stop` it (a no-op after prebuild)."""
 
+    def __init__(self, story, pid: int, to_child: int, from_child: int, specs: list, shares_run: bool) -> None:
+        self.story = story
+        self.pid, self.to_child, self.from_child = pid, to_child, from_child
+        self.specs = specs  # the heavy steps, in the order the helper computes them
+        self.shares_run = shares_run
+        self.sender: threading.Thread | None = None  # writing the run to the helper
 
-def prebuild(story, run, steps_module):
-    """Build every step of the story on two processes; a Prebuilt steps module with the results (or
-    `steps_module` itself when a child cannot help).
+    @classmethod
+    def start(cls, story, run=None) -> Helper | None:
+        """Fork the helper for the story's heavy steps (None when there are none or it cannot help).
+        `run`: the run, when already in memory (shared by the fork, never pickled)."""
+        from .steps import get
+        from .steps._heavy import is_heavy
 
-    The child starts with the `child_kinds` steps; every other step (but the STAY_KINDS ones) waits
-    in a shared queue — a pipe holding each step's number, read two bytes at a time by both
-    processes, so each step is taken exactly once, by whichever process is free first. That
-    balances the two however busy the machine is."""
-    specs = list(story.steps)
-    theirs = child_kinds({s.options.kind for s in specs})
-    child_specs = [s for s in specs if s.options.kind in theirs]
-    queued = [s for s in specs if s.options.kind not in theirs and s.options.kind not in STAY_KINDS]
-    if (not child_specs or len(child_specs) == len(specs) or len(queued) > MAX_QUEUED or not hasattr(os, "fork")
-            or _cores() < 2 or os.environ.get("BOHBVIS_PARALLEL") == "0"):
-        return steps_module
-    if theirs is SKLEARN_KINDS and any(s.options.kind in SCIPY_KINDS for s in specs):
-        # Both processes need scipy.stats (scikit-learn imports it too): imported once, before
-        # the fork, rather than twice after it (0.4–0.6 s of CPU each time).
-        import scipy.stats  # noqa: F401
-    by_index = {s.options.index: s for s in specs}
-    queue, filler = os.pipe()
-    os.write(filler, b"".join(s.options.index.to_bytes(2, "big") for s in queued))
-    os.close(filler)  # drained, the queue reads as empty (EOF) in both processes
-    read_end, write_end = os.pipe()
-    with warnings.catch_warnings():  # Python ≥ 3.12 warns about fork in a process with threads
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:  # the child: build, send, and leave without running any of the parent's exit code
-        os.close(read_end)
-        _child(write_end, queue, run, child_specs, by_index, steps_module)
-    os.close(write_end)
-    built: dict[int, tuple[str, object]] = {}
-    started = time.monotonic()
-    try:
-        for spec in specs:
-            if spec.options.kind in STAY_KINDS:
-                built[spec.options.index] = _outcome(steps_module, run, spec.options)
-        while (index := _take(queue)) is not None:
-            built[index] = _outcome(steps_module, run, by_index[index].options)
-        _announce([s for s in specs if s.options.index not in built])  # the progress line: what is left
-        # A child that stops answering (a library's lock held at the fork, say) must not hang the
-        # build: past a generous wait it is stopped and its steps are built here.
-        answer = _read_all(read_end, patience=max(PATIENCE, PATIENCE_FACTOR * (time.monotonic() - started)))
-        if answer is None:
-            _stop(pid)
-            pid = None
-    except BaseException:
-        if pid is not None:
-            _stop(pid)
-        raise
-    finally:
-        os.close(read_end)
-        os.close(queue)
-    from_child: dict = {}
-    if pid is not None and _reap(pid) and answer:
+        if not hasattr(os, "fork") or _cores() < 2 or os.environ.get("BOHBVIS_PARALLEL") == "0":
+            return None
+        specs = [s for s in story.steps if is_heavy(get(s.options.kind))]
+        if not specs or len(specs) == len(story.steps):
+            return None
+        specs.sort(key=lambda s: _order(get(s.options.kind), s.options))
+        down_r, down_w = os.pipe()  # the run -> the helper
+        up_r, up_w = os.pipe()  # the numbers -> this process
+        with warnings.catch_warnings():  # Python ≥ 3.12 warns about fork in a process with threads
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # the helper: compute, send, and leave without running any of the parent's exit code
+            os.close(down_w)
+            os.close(up_r)
+            _child(down_r, up_w, specs, run)
+        os.close(down_r)
+        os.close(up_w)
+        return cls(story, pid, down_w, up_r, specs, shares_run=run is not None)
+
+    def prebuild(self, run, steps_module):
+        """Build every step of the story: the light ones here at once, the heavy ones as their
+        numbers arrive (computed here when the helper does not send them). A Prebuilt steps module."""
+        from .steps._heavy import given
+
+        if not self.shares_run and len(run.table) > MAX_SENT_ROWS:
+            self.stop()  # too big to pickle: a helper forked now shares it
+            again = Helper.start(self.story, run)
+            return again.prebuild(run, steps_module) if again is not None else steps_module
+        started = time.monotonic()
+        built: dict[int, tuple[str, object]] = {}
+        heavy = {s.options.index: s for s in self.specs}
         try:
-            from_child = pickle.loads(answer)
-        except Exception:  # noqa: BLE001 — an answer that does not load: build those steps here
-            from_child = {}
-    for spec in specs:
-        index = spec.options.index
-        if index not in built:
-            got = _unpickled(from_child.get(index))
-            built[index] = got if got is not None else _outcome(steps_module, run, spec.options)
-    return Prebuilt(steps_module, built)
+            if not self.shares_run:
+                # Written from a thread (the write waits, without the GIL, until the helper has
+                # imported its libraries and reads): this process draws meanwhile.
+                self.sender = threading.Thread(target=_send, args=(self.to_child, _pickled(run)), daemon=True)
+                self.sender.start()
+            else:
+                os.close(self.to_child)
+            self.to_child = None  # closed, or the sender's to close
+            for spec in self.story.steps:
+                if spec.options.index not in heavy:
+                    built[spec.options.index] = _outcome(steps_module, run, spec.options)
+            patience = max(PATIENCE, PATIENCE_FACTOR * (time.monotonic() - started))
+            for index, outcome in _answers(self.from_child, patience):
+                if index in heavy and index not in built:
+                    with given(index, outcome):
+                        built[index] = _outcome(steps_module, run, heavy[index].options)
+        finally:
+            self.stop()
+        for spec in self.specs:  # what the helper did not send: computed here
+            if spec.options.index not in built:
+                built[spec.options.index] = _outcome(steps_module, run, spec.options)
+        return Prebuilt(steps_module, built)
+
+    def stop(self) -> None:
+        """Make sure the helper is gone (stopped if it still works) and close the pipes."""
+        if self.pid is not None:
+            _stop(self.pid)
+            self.pid = None
+        if self.sender is not None:  # the helper is gone: its end of the pipe is closed, the write ends
+            self.sender.join()
+            self.sender = None
+        for attr in ("to_child", "from_child"):
+            fd = getattr(self, attr)
+            if fd is not None:
+                os.close(fd)
+                setattr(self, attr, None)
+
+
+def _order(module, options) -> tuple:
+    """The helper's order: the quick scipy-only numbers first (this process draws those slides
+    while the rest is computed), then the scikit-learn ones, the slowest first — the last slide
+    this process waits for is then one that is quick to draw after its numbers arrive."""
+    cost = getattr(module, "numbers_cost", None)
+    return ("sklearn" in module.HEAVY_IMPORTS, -(cost(options) if cost else 0.0))
 
 
 def _cores() -> int:
@@ -138,30 +156,6 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
-
-
-def _take(queue: int) -> int | None:
-    """The next step number from the shared queue, None when it is empty."""
-    item = os.read(queue, 2)
-    return int.from_bytes(item, "big") if len(item) == 2 else None
-
-
-def _unpickled(data: bytes | None):
-    if data is None:
-        return None
-    try:
-        return pickle.loads(data)
-    except Exception:  # noqa: BLE001 — built here instead
-        return None
-
-
-def _announce(specs) -> None:
-    from .steps import ON_BUILD
-
-    hook = ON_BUILD.get()
-    if hook is not None:
-        for spec in specs:
-            hook(spec.options)
 
 
 def _outcome(steps_module, run, options) -> tuple[str, object]:
@@ -173,35 +167,35 @@ def _outcome(steps_module, run, options) -> tuple[str, object]:
         return ("error", e)
 
 
-def _child(write_end: int, queue: int, run, specs, by_index, steps_module) -> None:
+# --- the helper's side --------------------------------------------------------------------------
+
+
+def _child(down: int, up: int, specs, run) -> None:
+    import importlib
     import sys
 
     status = 1
     try:
-        from .steps import ON_BUILD
+        from .steps import get
+        from .steps._heavy import outcome_of
 
-        ON_BUILD.set(None)  # the parent's progress line is not the child's to draw
         # Fresh stdout/stderr objects: a lock the parent's progress thread held at the fork
         # (it redraws stderr) would otherwise stay held here forever, and a warning would hang.
         sys.stdout = open(os.dup(1), "w", encoding=getattr(sys.stdout, "encoding", None) or "utf-8", errors="replace")
         sys.stderr = open(os.dup(2), "w", encoding=getattr(sys.stderr, "encoding", None) or "utf-8", errors="replace")
-        results: dict[int, bytes | None] = {}
-
-        def build(spec) -> None:
-            try:  # each slide pickled alone: one that cannot be is built again by the parent, not all
-                results[spec.options.index] = pickle.dumps(_outcome(steps_module, run, spec.options),
-                                                           protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 — the parent builds this step again and shows the error itself
-                results[spec.options.index] = None
-
-        for spec in specs:
-            build(spec)
-        while (index := _take(queue)) is not None:
-            build(by_index[index])
-        data = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write_end, view):]
+        for name in sorted({m for s in specs for m in getattr(get(s.options.kind), "HEAVY_IMPORTS", ())}):
+            importlib.import_module(name)  # while the parent imports Altair and reads the run
+        if run is None:
+            run = _receive_run(down)
+        os.close(down)
+        if run is not None:
+            for spec in specs:
+                outcome = outcome_of(run, spec.options, get(spec.options.kind).analyze)
+                try:  # each step's numbers alone: one that does not pickle is computed by the parent
+                    data = pickle.dumps((spec.options.index, outcome), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:  # noqa: BLE001
+                    continue
+                _write_all(up, _LENGTH.pack(len(data)) + data)
         status = 0
     except BaseException:  # noqa: BLE001 — whatever happens, the parent falls back
         status = 1
@@ -214,24 +208,63 @@ def _child(write_end: int, queue: int, run, specs, by_index, steps_module) -> No
         os._exit(status)
 
 
-def _read_all(fd: int, patience: float) -> bytes | None:
-    """Everything the child writes, or None when it has been silent for `patience` seconds."""
+def _pickled(run) -> bytes:
+    """The run as bytes, pickled here (in the thread that uses it: its lazily computed parts change)."""
+    try:
+        return pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 — nothing sent: the helper stops, the numbers are computed here
+        return b""
+
+
+def _send(fd: int, data: bytes) -> None:
+    """Write `data` into the pipe, then close it (the helper reads to the end)."""
+    try:
+        with open(fd, "wb") as pipe:
+            pipe.write(data)
+    except OSError:
+        pass  # the helper is gone: the numbers are computed here
+
+
+def _receive_run(fd: int):
+    try:
+        with open(fd, "rb", closefd=False) as pipe:
+            return pickle.load(pipe)
+    except Exception:  # noqa: BLE001 — nothing (the parent stopped early) or a broken pickle
+        return None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+# --- reading the helper's answers -----------------------------------------------------------------
+
+
+def _answers(fd: int, patience: float):
+    """(step index, outcome) as the helper sends them, until it is done, or silent for `patience`
+    seconds (a library's lock held at the fork), or what it sends does not unpickle."""
+    buffer = b""
+    while True:
+        while len(buffer) >= _LENGTH.size and len(buffer) >= _LENGTH.size + _LENGTH.unpack_from(buffer)[0]:
+            size = _LENGTH.unpack_from(buffer)[0]
+            data, buffer = buffer[_LENGTH.size:_LENGTH.size + size], buffer[_LENGTH.size + size:]
+            try:
+                yield pickle.loads(data)
+            except Exception:  # noqa: BLE001 — the rest is computed here
+                return
+        chunk = _read(fd, patience)
+        if not chunk:
+            return
+        buffer += chunk
+
+
+def _read(fd: int, patience: float) -> bytes:
     import select
 
-    chunks = []
-    while True:
-        ready, _, _ = select.select([fd], [], [], patience)
-        if not ready:
-            return None
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
-def _reap(pid: int) -> bool:
-    _, status = os.waitpid(pid, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    ready, _, _ = select.select([fd], [], [], patience)
+    return os.read(fd, 1 << 20) if ready else b""
 
 
 def _stop(pid: int) -> None:
@@ -239,6 +272,9 @@ def _stop(pid: int) -> None:
 
     try:
         os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
         os.waitpid(pid, 0)
     except OSError:
         pass

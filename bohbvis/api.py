@@ -47,8 +47,9 @@ def make_deck(story: str | Path | None = None, *, data: str | Path | Run | Mappi
     needs that the tool did not store (Optuna's study, Hyperband settings, Ray's metric …).
     Views are cached in the process by (run content, step options) (bohbvis/steps/_cache.py):
     rebuilding after an edit of only the story's text, notes or theme recomputes no chart.
-    `parallel`: a cold one-shot build (the CLI's) builds the steps that need scikit-learn (or scipy) in a
-    forked child process meanwhile (bohbvis/_parallel_build.py); the deck is the same."""
+    `parallel`: a cold one-shot build (the CLI's): a forked helper process imports scipy / scikit-learn
+    and computes the heavy steps' numbers while this one draws (bohbvis/_parallel_build.py); the
+    deck is the same."""
     from .story import load_story
 
     st = load_story(story or DEFAULT_STORY)
@@ -89,27 +90,27 @@ def _make_deck(st, *, data, format, metric, theme, strict, allow_empty, options,
             f"this story compares {len(st.data)} runs ({', '.join(st.data)}); --data gives only one.",
             file=st.path, key="data",
             hint="Name the runs in the story's data: {first: runs/a, second: runs/b}, or use a one-run story.")
-    if isinstance(data, Run):
-        run = data
-    else:
-        source = data if data is not None else st.data_path()
-        if data is None and st.path is not None and isinstance(source, Path) and not source.exists():
-            raise BohbvisError(f"no such file or folder: {source}.", file=st.path, key="data",
-                               hint="A relative data: path is relative to the story file; --data overrides it.")
-        run = read_run(source, format=format, metric=metric or st.metric, options=options)
-    if strict:
-        check_strict(run)
-    reason = nothing_to_show(run)
-    if reason is None:
-        if parallel:
-            from ._parallel_build import prebuild
+    helper = None
+    if parallel:  # started before the run is read: its imports overlap the reading and Altair's
+        from ._parallel_build import Helper
 
-            steps = prebuild(st, run, steps)
-        slides = slides_from_story(st, run, steps)
-    elif allow_empty:
-        slides = empty_slides(st, nothing_to_show_on_slides(run))
-    else:
-        check_not_empty(run)
+        helper = Helper.start(st, data if isinstance(data, Run) else None)
+    try:
+        run = data if isinstance(data, Run) else _read_story_run(st, data, format, metric, options)
+        if strict:
+            check_strict(run)
+        reason = nothing_to_show(run)
+        if reason is None:
+            if helper is not None:
+                steps = helper.prebuild(run, steps)
+            slides = slides_from_story(st, run, steps)
+        elif allow_empty:
+            slides = empty_slides(st, nothing_to_show_on_slides(run))
+        else:
+            check_not_empty(run)
+    finally:
+        if helper is not None:
+            helper.stop()
     return Deck(
         title=st.title,
         lang=st.lang,
@@ -119,6 +120,15 @@ def _make_deck(st, *, data, format, metric, theme, strict, allow_empty, options,
         run=run,
         story=st,
     )
+
+
+def _read_story_run(st, data, format, metric, options) -> Run:
+    """The run a one-run story reads: `data` (a path) or the story's own `data:`."""
+    source = data if data is not None else st.data_path()
+    if data is None and st.path is not None and isinstance(source, Path) and not source.exists():
+        raise BohbvisError(f"no such file or folder: {source}.", file=st.path, key="data",
+                           hint="A relative data: path is relative to the story file; --data overrides it.")
+    return read_run(source, format=format, metric=metric or st.metric, options=options)
 
 
 HTML_SUFFIXES = (".html", ".htm")

@@ -1,10 +1,14 @@
-"""A cold build on two cores (bohbvis/_parallel_build.py): the steps that need scikit-learn are
-built in a forked child, and the deck is byte-identical to a build in one process — also when the
-child fails, and a step's error reads the same."""
+"""A cold build on two cores (bohbvis/_parallel_build.py): a forked helper computes the heavy
+steps' numbers (bohbvis/steps/_heavy.py), this process draws every slide, and the deck is
+byte-identical to a build in one process — also when the helper fails or hangs, for a run too big
+to pickle, in Korean, and a step's error reads the same."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 from testdata import HPB
@@ -14,79 +18,118 @@ from bohbvis.errors import BohbvisError
 from bohbvis.load import read_run
 from bohbvis.render.html import render_html
 from bohbvis.steps._cache import VIEWS
+from bohbvis.steps._heavy import is_heavy
 from bohbvis.story import load_story
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or _parallel_build._cores() < 2,
                                 reason="the parallel build needs os.fork and two cores")
 
+HEAVY = {"importance", "embedding", "sampling", "correlations", "budgets", "next_experiment"}
+
 
 @pytest.fixture
-def built_here(monkeypatch, tmp_path):
-    """The step kinds this process builds; `built_here.log` also lists the child's, as "pid kind"."""
+def computed(monkeypatch, tmp_path):
+    """Who computed each heavy step's numbers and who drew each slide: "pid kind" lines from both processes."""
     VIEWS.clear()
-    kinds: list[str] = []
-    log = tmp_path / "builds.log"
-    real = steps.build
+    log = tmp_path / "work.log"
 
-    def build(run, options):
-        kinds.append(options.kind)
-        with open(log, "a", encoding="utf-8") as fh:  # one short append: whole lines from both processes
-            fh.write(f"{os.getpid()} {options.kind}\n")
-        return real(run, options)
+    def logged(what, kind, real):
+        def call(run, options):
+            with open(log, "a", encoding="utf-8") as fh:  # one short append: whole lines from both processes
+                fh.write(f"{os.getpid()} {what} {kind}\n")
+            return real(run, options)
+        return call
 
-    monkeypatch.setattr(steps, "build", build)
-    built = _Built(kinds)
-    built.log = log
-    yield built
+    for kind in HEAVY:
+        module = steps.get(kind)
+        monkeypatch.setattr(module, "analyze", logged("numbers", kind, module.analyze))
+    monkeypatch.setattr(steps, "build", logged("draw", "*", steps.build))
+    yield _Work(log)
     VIEWS.clear()
 
 
-class _Built(list):
-    log = None
+class _Work:
+    def __init__(self, log) -> None:
+        self.log = log
 
-    def by_process(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for line in self.log.read_text(encoding="utf-8").splitlines():
-            pid, kind = line.split()
-            out.setdefault("here" if int(pid) == os.getpid() else "child", []).append(kind)
-        self.log.unlink()
+    def take(self) -> dict[tuple[str, str], list[str]]:
+        """{(here|helper, numbers|draw): kinds}, and the log emptied for the next build."""
+        out: dict[tuple[str, str], list[str]] = {}
+        if self.log.exists():
+            for line in self.log.read_text(encoding="utf-8").splitlines():
+                pid, what, kind = line.split()
+                out.setdefault(("here" if int(pid) == os.getpid() else "helper", what), []).append(kind)
+            self.log.unlink()
         return out
 
 
-def test_the_child_builds_the_sklearn_steps_and_the_deck_is_the_same(built_here, demo_run):
-    parallel = render_html(api.make_deck("advisor", data=demo_run, parallel=True))
-    who = built_here.by_process()
-    assert {"embedding", "importance"} <= set(who["child"]) and not {"embedding", "importance"} & set(who["here"])
-    # Every step is built once, by one of the two (the others are shared out as each is free).
+def _deck(story, data, **kwargs) -> str:
+    VIEWS.clear()
+    return render_html(api.make_deck(story, data=data, **kwargs))
+
+
+def test_the_helper_computes_the_heavy_numbers_and_this_process_draws(computed, demo_run):
+    parallel = _deck("advisor", str(demo_run.source), parallel=True)
+    work = computed.take()
     kinds = [s.options.kind for s in load_story("advisor").steps]
-    assert sorted(who["here"] + who["child"]) == sorted(kinds)
-    assert {"title", "markdown", "overview"} <= set(who["here"])  # the quick ones that read the story stay
-    VIEWS.clear()
-    alone = render_html(api.make_deck("advisor", data=demo_run))
-    assert set(built_here.by_process()) == {"here"}
+    assert sorted(work[("helper", "numbers")]) == sorted(k for k in kinds if k in HEAVY)
+    assert ("here", "numbers") not in work  # nothing computed twice
+    assert len(work[("here", "draw")]) == len(kinds) and ("helper", "draw") not in work
+    alone = _deck("advisor", str(demo_run.source))
+    assert sorted(computed.take()[("here", "numbers")]) == sorted(k for k in kinds if k in HEAVY)
     assert parallel == alone
 
 
-def test_a_story_without_sklearn_steps_sends_its_scipy_steps(built_here, demo_run):
-    parallel = render_html(api.make_deck("newcomer", data=demo_run, parallel=True))
-    who = built_here.by_process()
-    assert {"sampling", "correlations", "budgets"} <= set(who["child"])
-    assert not {"sampling", "correlations", "budgets"} & set(who["here"])
-    VIEWS.clear()
-    assert parallel == render_html(api.make_deck("newcomer", data=demo_run))
+def test_a_run_in_memory_is_shared_by_the_fork(computed, demo_run):
+    parallel = _deck("newcomer", demo_run, parallel=True)
+    assert {"sampling", "correlations", "budgets"} <= set(computed.take()[("helper", "numbers")])
+    assert parallel == _deck("newcomer", demo_run)
 
 
-def test_a_failing_child_costs_time_only(built_here, demo_run, monkeypatch):
-    alone = render_html(api.make_deck("advisor", data=demo_run))
-    VIEWS.clear()
-    built_here.log.unlink()
+def test_a_run_too_big_to_pickle_is_shared_by_a_second_fork(computed, demo_run, monkeypatch):
+    monkeypatch.setattr(_parallel_build, "MAX_SENT_ROWS", 10)
+    parallel = _deck("advisor", str(demo_run.source), parallel=True)
+    assert {"importance", "embedding"} <= set(computed.take()[("helper", "numbers")])
+    assert parallel == _deck("advisor", str(demo_run.source))
+
+
+def test_a_korean_deck_is_the_same_built_either_way(demo_run):
+    assert _deck("advisor-ko", str(demo_run.source), parallel=True) == _deck("advisor-ko", str(demo_run.source))
+
+
+def test_this_process_never_imports_scipy_or_sklearn(tmp_path):
+    """The point of the split: the libraries' import (≈ 1 s) happens in the helper only."""
+    code = ("import json, sys; from bohbvis import api; api.build('advisor', out=sys.argv[1], parallel=True); "
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'sklearn', 'altair'})))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "deck.html")], capture_output=True, text=True,
+                         check=True, env={**os.environ, "BOHBVIS_PARALLEL": "1"})
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == ["altair"]
+
+
+def test_a_failing_helper_costs_time_only(computed, demo_run, monkeypatch):
+    alone = _deck("advisor", str(demo_run.source))
+    computed.take()
     monkeypatch.setattr(_parallel_build, "_child", lambda *args: os._exit(3))
-    parallel = render_html(api.make_deck("advisor", data=demo_run, parallel=True))
-    assert {"embedding", "importance"} <= set(built_here.by_process()["here"])  # built here after all
+    parallel = _deck("advisor", str(demo_run.source), parallel=True)
+    assert {"embedding", "importance"} <= set(computed.take()[("here", "numbers")])  # computed here after all
     assert parallel == alone
 
 
-def test_a_steps_error_in_the_child_reads_the_same():
+def test_a_silent_helper_is_stopped_and_its_numbers_computed_here(computed, demo_run, monkeypatch):
+    """A helper that hangs (a library's lock held at the fork) costs the patience, never the build."""
+    import time
+
+    alone = _deck("advisor", str(demo_run.source))
+    computed.take()
+    monkeypatch.setattr(_parallel_build, "PATIENCE", 1.0)
+    monkeypatch.setattr(_parallel_build, "PATIENCE_FACTOR", 0)
+    monkeypatch.setattr(_parallel_build, "_child", lambda *args: (time.sleep(3600), os._exit(0)))
+    parallel = _deck("advisor", str(demo_run.source), parallel=True)
+    assert {"embedding", "importance"} <= set(computed.take()[("here", "numbers")])
+    assert parallel == alone
+
+
+def test_a_steps_error_in_the_helper_reads_the_same():
     story = {"title": "t",
              "steps": [{"kind": "overview"}, {"kind": "importance", "metric": "accuracy", "budgets": "largest"},
                        {"kind": "embedding", "metric": "loss"}]}
@@ -95,20 +138,21 @@ def test_a_steps_error_in_the_child_reads_the_same():
         api.make_deck(story, data=run)
     VIEWS.clear()
     with pytest.raises(BohbvisError) as parallel:
-        api.make_deck(story, data=run, parallel=True)
+        api.make_deck(story, data=str(run.source), parallel=True)
     assert str(parallel.value) == str(alone.value) and "accuracy" in str(alone.value)
 
 
-def test_a_silent_child_is_stopped_and_its_steps_built_here(built_here, demo_run, monkeypatch):
-    """A child that hangs (a library's lock held at the fork) costs the patience, never the build."""
-    import time
+def test_a_story_without_heavy_steps_starts_no_helper(monkeypatch):
+    story = load_story({"title": "t", "steps": [{"kind": "overview"}, {"kind": "best"}]})
+    assert _parallel_build.Helper.start(story) is None
+    every_kind_heavy = load_story({"title": "t", "steps": [{"kind": "budgets"}]})
+    assert _parallel_build.Helper.start(every_kind_heavy) is None  # nothing to draw meanwhile
+    monkeypatch.setenv("BOHBVIS_PARALLEL", "0")
+    assert _parallel_build.Helper.start(load_story("advisor")) is None
 
-    alone = render_html(api.make_deck("advisor", data=demo_run))
-    VIEWS.clear()
-    built_here.log.unlink()
-    monkeypatch.setattr(_parallel_build, "PATIENCE", 1.0)
-    monkeypatch.setattr(_parallel_build, "PATIENCE_FACTOR", 0)
-    monkeypatch.setattr(_parallel_build, "_child", lambda *args: (time.sleep(3600), os._exit(0)))
-    parallel = render_html(api.make_deck("advisor", data=demo_run, parallel=True))
-    assert {"embedding", "importance"} <= set(built_here.by_process()["here"])
-    assert parallel == alone
+
+def test_the_heavy_kinds_are_the_ones_that_import_scipy_or_sklearn():
+    """A kind that needs scipy / scikit-learn but does not split its numbers out would import them here."""
+    assert {k for k in steps.KINDS if is_heavy(steps.get(k))} >= HEAVY
+    for kind in HEAVY:
+        assert set(steps.get(kind).HEAVY_IMPORTS) <= {"scipy.stats", "sklearn"}

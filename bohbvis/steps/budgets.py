@@ -30,6 +30,7 @@ from ..i18n import localize_digits, tr, trn
 from ..model import format as fmt
 from ..options import Bool
 from ._base import Chart, Html, Slide, UserText
+from ._heavy import heavy_numbers
 from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, number, plain
@@ -86,12 +87,12 @@ def zoom_domain(values: pd.Series, stats: pd.DataFrame) -> tuple[list[float] | N
 
 def strip_box(points: pd.DataFrame | None, stats: pd.DataFrame, *, x: str, x_order: list[str], x_title: str,
               metric: Metric, color=None, width: int, height: int, tooltip_extra: tuple = (),
-              y_domain: list[float] | None = None):
+              y_domain: list[float] | None = None, title=None):
     """Boxes (whisker rule, IQR bar, median tick) per x category, with optional jittered dots.
 
     Both frames carry `offset` (a float in [0, n_groups)) placing a group inside the x band, so
     the dots and boxes of one group line up; `points` also carries a random `jitter` around it.
-    `y_domain` (from `zoom_domain`) clips the dots to the boxes' range.
+    `y_domain` (from `zoom_domain`) clips the dots to the boxes' range; `title`: the chart's.
     """
     import altair as alt
 
@@ -121,7 +122,9 @@ def strip_box(points: pd.DataFrame | None, stats: pd.DataFrame, *, x: str, x_ord
             y=alt.Y(f"{metric.field}:Q"), **enc_color,
             tooltip=[alt.Tooltip("sample_id:N", title=tr("sample")),
                      alt.Tooltip(f"{metric.field}:Q", title=metric.name, format=fmt_q)]))
-    return alt.layer(*layers).properties(width=width, height=height)
+    # One constructor call per composite chart: each fluent call on one deep-copies it (and its layers).
+    extra = {} if title is None else {"title": title}
+    return alt.LayerChart(layer=layers, width=width, height=height, **extra)
 
 
 def jitter(n: int, offset: np.ndarray | float, spread: float = 0.6) -> np.ndarray:
@@ -146,6 +149,14 @@ def budget_pairs(ok: pd.DataFrame, metric: Metric) -> list[dict]:
 
 
 verdict_pair = analysis_budgets.verdict_pair
+
+HEAVY_IMPORTS = ("scipy.stats",)  # Spearman's ρ (bohbvis/steps/_heavy.py)
+
+
+def analyze(run, options) -> list[dict]:
+    """The heavy numbers: every budget pair's rank agreement (scipy.stats)."""
+    metric = metric_for(run, options.get("metric", "auto"))
+    return budget_pairs(run.ok[run.ok[metric.field].notna()], metric)
 
 
 def _ordinal(k: int) -> str:
@@ -295,7 +306,7 @@ def build(run, options) -> Slide:
         points["jitter"] = jitter(len(points), 0.5)
         note = sampled.note
 
-    pairs = budget_pairs(ok, metric)
+    pairs = heavy_numbers(run, options, analyze)
     pair = verdict_pair(pairs, max((float(b) for b in ok["budget"].unique()), default=0.0))
     sentence = verdict(pair, pairs, metric, len(order))
     medians = {labels[b]: float(ok.loc[ok["budget"] == b, metric.field].median()) for b in sorted(labels)}
@@ -308,12 +319,12 @@ def build(run, options) -> Slide:
         note = " ".join(s for s in (note, outside) if s)
     box_w = min(110 * len(order) + 80, 640)
     spread = strip_box(points, stats, x="budget_label", x_order=order, x_title=tr("budget"),
-                       metric=metric, width=box_w, height=300, y_domain=y_domain)
-    spread = spread.properties(title=_per_budget_title(metric))
+                       metric=metric, width=box_w, height=300, y_domain=y_domain, title=_per_budget_title(metric))
     charts = [spread]
     if len(order) >= 2:
         charts.append(_rank_heatmap(pairs, labels, order))
-    spec = vega_lite(alt.hconcat(*charts, spacing=40).resolve_scale(color="independent", xOffset="independent"))
+    spec = vega_lite(alt.HConcatChart(hconcat=charts, spacing=40, resolve=alt.Resolve(
+        scale=alt.ScaleResolveMap(color="independent", xOffset="independent"))))
 
     n_pairs_ok = sum(p["rho"] is not None for p in pairs)
     caption = " ".join(s for s in (
@@ -397,6 +408,6 @@ def _rank_heatmap(pairs: list[dict], labels: dict[float, str], order: list[str])
     weak = base.mark_text(fontSize=13, lineBreak="\n").encode(text="label:N").transform_filter("!datum.strong")
     strong = (base.mark_text(fontSize=13, lineBreak="\n", color="#ffffff").encode(text="label:N")
               .transform_filter("datum.strong"))
-    return alt.layer(cells, weak, strong).properties(
-        width=side, height=side, title=tr("Same configurations, two budgets: rank agreement"))
+    return alt.LayerChart(layer=[cells, weak, strong], width=side, height=side,
+                          title=tr("Same configurations, two budgets: rank agreement"))
 

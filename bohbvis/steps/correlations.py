@@ -32,6 +32,7 @@ from ..i18n import tr
 from ..model import format as fmt
 from ..options import Bool, Choice
 from ._base import Chart, Html, Slide, UserText
+from ._heavy import heavy_numbers
 from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note
@@ -147,13 +148,45 @@ def cell_label(c: dict) -> str:
     return f"η {v:.2f}" if c["measure"] == "eta" else (f"V {v:.2f}" if c["measure"] == "v" else signed(v))
 
 
-def build(run, options) -> Slide:
-    import altair as alt
+HEAVY_IMPORTS = ("scipy.stats",)  # ρ, r, η's test, Cramér's V (bohbvis/steps/_heavy.py)
 
+
+def _inputs(run, options):
+    """The method, the metric, the evaluations with a value and the hyperparameters they set."""
     method = options.get("method", "spearman")
     metric = metric_for(run, options.get("metric", "auto"))
     ok = run.ok[run.ok[metric.field].notna()]
-    hps = [hp for hp in run.space if ok[hp.column].notna().any()]
+    return method, metric, ok, [hp for hp in run.space if ok[hp.column].notna().any()]
+
+
+def _budget_frames(ok: pd.DataFrame, options) -> list[tuple[float | None, pd.DataFrame]]:
+    """The heatmap's columns: all budgets pooled (None), then each budget when `per_budget`."""
+    columns: list[tuple[float | None, pd.DataFrame]] = [(None, ok)]
+    if options.get("per_budget", False):
+        columns += [(b, ok[ok["budget"] == b]) for b in sorted(ok["budget"].unique())]
+    return columns
+
+
+def analyze(run, options) -> dict:
+    """The heavy numbers: every cell — per column (pooled first) the hyperparameters against the
+    metric, and every pair of hyperparameters when `pairs` — in the order the slide draws them."""
+    method, metric, ok, hps = _inputs(run, options)
+    if not hps or not len(ok):
+        return {"against": [], "pairs": []}
+    cells = [[against(frame[hp.column], frame[metric.field], hp, method) for hp in hps]
+             for _budget, frame in _budget_frames(ok, options)]
+    pairs = []
+    if options.get("pairs", False) and len(hps) >= 2:
+        configs = ok.drop_duplicates("config_id")
+        pairs = [pair(configs[hx.column], configs[hy.column], hx, hy, method)
+                 for i, hx in enumerate(hps) for hy in hps[i + 1:]]
+    return {"against": cells, "pairs": pairs}
+
+
+def build(run, options) -> Slide:
+    import altair as alt
+
+    method, metric, ok, hps = _inputs(run, options)
     idx = options.index
     if not hps or not len(ok):
         text = (_no_metric_sentence(metric) if not len(ok)
@@ -167,18 +200,14 @@ def build(run, options) -> Slide:
                                      "strongest_pair": None,
                                      "strongest_pair_value": None}})
 
+    computed = heavy_numbers(run, options, analyze)
     cells = []
     main: dict[str, dict] = {}
     pooled = tr("all budgets")
-    columns = [(pooled, ok)]
-    budget_order: list[str] = []
-    if options.get("per_budget", False):
-        for b in sorted(ok["budget"].unique()):
-            budget_order.append(fmt.budget(b))
-            columns.append((fmt.budget(b), ok[ok["budget"] == b]))
-    for col_name, frame in columns:
-        for hp in hps:
-            c = against(frame[hp.column], frame[metric.field], hp, method)
+    names = [pooled if b is None else fmt.budget(b) for b, _frame in _budget_frames(ok, options)]
+    budget_order = names[1:]
+    for col_name, column in zip(names, computed["against"]):
+        for hp, c in zip(hps, column):
             if col_name == pooled:
                 main[hp.name] = c
             cells.append({"hp": hp.name, "column": col_name, **c, "label": cell_label(c)})
@@ -193,18 +222,18 @@ def build(run, options) -> Slide:
     strongest_pair = None
     if options.get("pairs", False) and len(hps) >= 2:
         configs = ok.drop_duplicates("config_id")
-        pcells = []
-        for i, hx in enumerate(hps):
-            for hy in hps[i + 1:]:
-                c = pair(configs[hx.column], configs[hy.column], hx, hy, method)
-                pcells.append({"hp": hy.name, "row": hy.name, "column": hx.name, **c, "label": cell_label(c)})
+        both = [(hx, hy) for i, hx in enumerate(hps) for hy in hps[i + 1:]]  # analyze's order
+        pcells = [{"hp": hy.name, "row": hy.name, "column": hx.name, **c, "label": cell_label(c)}
+                  for (hx, hy), c in zip(both, computed["pairs"])]
         names = [hp.name for hp in hps]
         charts.append(_heatmap(pcells, names[1:], names[:-1], method,
                                tr("Hyperparameter against hyperparameter ({n} configurations)", n=len(configs)),
                                compact=True))
         done = [c for c in pcells if c["value"] is not None]
         strongest_pair = max(done, key=lambda c: abs(c["value"])) if done else None
-    spec = vega_lite(alt.hconcat(*charts, spacing=40).resolve_scale(color="independent"))
+    # One constructor call per composite chart: each fluent call on one deep-copies it (and its layers).
+    spec = vega_lite(alt.HConcatChart(hconcat=charts, spacing=40,
+                                      resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))))
 
     computed = [h for h in order if main[h]["value"] is not None]
     strongest = computed[0] if computed else None
@@ -311,8 +340,10 @@ def _heatmap(cells: list[dict], rows: list[str], cols: list[str], method: str, t
         if compact:
             t = t.transform_calculate(label="datum.value == null ? '' : replace(format(datum.value, '.2f'), '-', '\u2212')")
         texts.append(t)
-    return alt.layer(signed, unsigned, empty, *texts).resolve_scale(color="independent").properties(
-        width=cell_w * len(cols), height=cell_h * len(rows), title=alt.Title(title, anchor="start", fontSize=14))
+    return alt.LayerChart(layer=[signed, unsigned, empty, *texts],
+                          resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+                          width=cell_w * len(cols), height=cell_h * len(rows),
+                          title=alt.Title(title, anchor="start", fontSize=14))
 
 
 def _summary(n: dict, metric: Metric, hps) -> tuple[str, str]:

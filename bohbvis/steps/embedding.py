@@ -37,6 +37,7 @@ from ..i18n import tr, trn
 from ..model import format as fmt
 from ..options import Bool, Choice
 from ._base import Chart, Column, Link, Slide, Table, UserText
+from ._heavy import heavy_numbers
 from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, hp_format, table_rows
@@ -174,13 +175,21 @@ def _at_most(points: np.ndarray, n: int) -> np.ndarray:
     return points[pick]
 
 
-def build(run, options) -> Slide:
-    idx = options.index
+HEAVY_IMPORTS = ("sklearn",)  # the projection (bohbvis/steps/_heavy.py)
+
+
+def numbers_cost(options) -> float:
+    """Roughly how long analyze takes, in seconds on the demo run (the parallel build's order)."""
+    return 0.2 if options.get("method", "pca") == "pca" else 3.0
+
+
+def _fitted(run, options):
+    """The configurations best first (with `top`), the method used, the notes on it, and the
+    configurations the projection is fitted on (a fixed-seed sample beyond MAX_SLOW for t-SNE/MDS)."""
     color_by = options.get("color", "metric")
     metric = metric_for(run, color_by if color_by in ("accuracy", "loss") else options.get("metric", "auto"))
     method = options.get("method", "pca")
     rule = options.get("point", "largest_budget")
-
     configs = config_points(run, metric, rule, rule_for(run, options.get("best_by", "loss")))  # best first
     n_configs = len(configs)
     k = max(3, math.ceil(0.1 * n_configs)) if n_configs else 0
@@ -204,11 +213,28 @@ def build(run, options) -> Slide:
         else:
             notes.append(tr("{method} ran on a random sample of {size} of the {n} configurations (fixed seed {seed}; "
                             "the best {kept} of the top {k} always kept).", kept=len(kept), **params))
-    X, names, conditional = features(fitted, run.space)
+    return metric, configs, k, used, notes, fitted
+
+
+def analyze(run, options) -> dict:
+    """The heavy numbers: the map's coordinates, PCA's variance and components, the top's spread."""
+    _metric, _configs, _k, used, _notes, fitted = _fitted(run, options)
+    X, _names, _conditional = features(fitted, run.space)
     Y, info = project(X, used)
     Y = np.asarray(Y, dtype=np.float64)  # t-SNE returns float32: rounded, it would print 17 digits
+    return {"xy": Y, "info": info, "spread": top_spread(Y, fitted["top"].to_numpy())}
+
+
+def build(run, options) -> Slide:
+    idx = options.index
+    color_by = options.get("color", "metric")
+    rule = options.get("point", "largest_budget")
+    metric, configs, k, used, notes, fitted = _fitted(run, options)
+    n_configs = len(configs)
+    _X, names, conditional = features(fitted, run.space)
+    projected = heavy_numbers(run, options, analyze)
+    Y, info, spread = projected["xy"], projected["info"], projected["spread"]
     fitted = fitted.assign(x=np.round(Y[:, 0], 4), y=np.round(Y[:, 1], 4))
-    spread = top_spread(Y, fitted["top"].to_numpy())
     # (at most half the drawn points are "always kept" top ones, so the sample stays ≤ MAX_POINTS)
     drawn = sample_points(fitted, MAX_POINTS, keep=fitted.loc[fitted["top"], "sample_id"].head(MAX_POINTS // 2),
                           what=tr("configurations"))  # i18n: a plural noun inside the sample note

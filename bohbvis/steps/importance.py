@@ -22,6 +22,8 @@ Numbers (`{{ importance.<name> }}`):
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -31,6 +33,7 @@ from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, StepOptions
 from ._base import Chart, Column, Slide, Table, UserText
+from ._heavy import heavy_numbers
 from ._spec import vega_lite
 from ._metric import metric_for, metric_option
 from ._rows import number, records
@@ -62,18 +65,40 @@ def _reason(why: str) -> str:
     return why
 
 
-def build(run: Run, options: StepOptions) -> Slide:
-    import altair as alt
+HEAVY_IMPORTS = ("sklearn",)  # the forests (bohbvis/steps/_heavy.py)
 
+
+def numbers_cost(options: StepOptions) -> float:
+    """Roughly how long analyze takes, in seconds on the demo run (the parallel build's order)."""
+    return 0.15 if options.get("budgets", "all") == "largest" else 0.6
+
+
+def _budgets(run: Run, options: StepOptions):
+    """The metric, the budgets that get a surrogate and those with too few evaluations."""
     metric = metric_for(run, options.get("metric", "auto"))
-    f = metric.field
-    ok = run.ok[run.ok[f].notna()]
+    ok = run.ok[run.ok[metric.field].notna()]
     counts = ok.groupby("budget").size()
     enough = [b for b in run.budgets if counts.get(b, 0) >= MIN_ROWS]
     skipped = [b for b in run.budgets if counts.get(b, 0) < MIN_ROWS]
     if options.get("budgets", "all") == "largest":
         enough = enough[-1:]
-    results = [r for r in (budget_importance(run, f, b) for b in enough) if r is not None]
+    return metric, enough, skipped
+
+
+def analyze(run: Run, options: StepOptions) -> list:
+    """The heavy numbers: each budget's fANOVA importances (BudgetImportance), lowest budget first."""
+    metric, enough, _skipped = _budgets(run, options)
+    results = [r for r in (budget_importance(run, metric.field, b) for b in enough) if r is not None]
+    # Only the reference (largest) budget's forests draw curves: the others' need not travel.
+    return [dataclasses.replace(r, forests=[]) for r in results[:-1]] + results[-1:]
+
+
+def build(run: Run, options: StepOptions) -> Slide:
+    import altair as alt
+
+    metric, _enough, skipped = _budgets(run, options)
+    f = metric.field
+    results = heavy_numbers(run, options, analyze)
     surrogate = surrogate_text(metric.name)
     chart_id = f"s{options.index}-importance"
     if not results:
@@ -120,10 +145,13 @@ def build(run: Run, options: StepOptions) -> Slide:
     whisk_lo = alt.Chart(rows).mark_rule(strokeWidth=2).encode(y=y, yOffset=offset, x=alt.X("lo:Q"), x2="mean:Q",
                                                                color=color)
     dots = alt.Chart(rows).mark_circle(size=70, opacity=1).encode(y=y, yOffset=offset, x=x, color=color, tooltip=tips)
-    left = alt.layer(whisk_lo, whisk, dots).properties(width=DOTS_WIDTH, height=HEIGHT)
+    # Composite charts built in one constructor call each: every fluent call on one (.properties,
+    # .resolve_scale) deep-copies it, and copying a layer re-runs its whole construction.
+    left = alt.LayerChart(layer=[whisk_lo, whisk, dots], width=DOTS_WIDTH, height=HEIGHT)
     curves = [_curve(ref, name, metric) for name in top[:2]]
-    right = alt.vconcat(*curves, spacing=18) if len(curves) > 1 else curves[0]
-    spec = vega_lite(alt.hconcat(left, right, spacing=40).resolve_scale(color="independent"))
+    right = alt.VConcatChart(vconcat=curves, spacing=18) if len(curves) > 1 else curves[0]
+    spec = vega_lite(alt.HConcatChart(hconcat=[left, right], spacing=40,
+                                      resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))))
 
     left_out = sorted({tr("{name}: {reason}", name=k, reason=_reason(v)) for r in results for k, v in r.left_out.items()})
     fits = tr(", ").join(tr("{n} at budget {budget}", n=r.n_fit, budget=fmt.budget(r.budget)) for r in results)
@@ -179,7 +207,7 @@ def _curve(ref, name: str, metric):
                   axis=alt.Axis(format="~g", tickCount=4))
         band = alt.Chart(c).mark_area(opacity=0.25, color="#5b8def").encode(x=x, y=alt.Y("lo:Q"), y2="hi:Q")
         line = alt.Chart(c).mark_line(color="#1a4fb5", strokeWidth=2).encode(x=x, y=y)
-    return alt.layer(band, line).properties(width=CURVE_WIDTH, height=(HEIGHT - 60) // 2)
+    return alt.LayerChart(layer=[band, line], width=CURVE_WIDTH, height=(HEIGHT - 60) // 2)
 
 
 def _table(chart_id: str, results, top: list[str]) -> Table:

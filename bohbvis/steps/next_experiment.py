@@ -22,6 +22,7 @@ from ..model import format as fmt
 from ..model.run import Run
 from ..options import Choice, Float, Int, StepOptions
 from ._base import Chart, Html, Slide, UserText
+from ._heavy import heavy_numbers
 from ._spec import vega_lite
 from ._html import esc
 from ._rows import plain
@@ -45,9 +46,16 @@ CHART_WIDTH = 900
 DOMAIN = [-0.32, 1.32]  # the 0..1 track, with room for a widened bound (WIDEN = 0.25) and dots
 
 
+HEAVY_IMPORTS = ("scipy.stats",)  # the choices' hypergeometric test, the budgets' ρ (bohbvis/steps/_heavy.py)
+
+
 def advice_for(run: Run, options: StepOptions) -> adv.Advice:
+    """The heavy numbers: the advice itself (bohbvis/analysis/advice.py)."""
     return adv.advise(run, by=options.get("by", "loss"), k=options.get("top"),
                       quantile=options.get("quantile", adv.TOP_QUANTILE))
+
+
+analyze = advice_for
 
 
 def _frames(run: Run, a: adv.Advice):
@@ -110,8 +118,8 @@ def _chart(run: Run, a: adv.Advice, index: int) -> dict:
                       .encode(x=x, y=y, tooltip=[alt.Tooltip("hp:N", title=tr("hyperparameter")),
                                                  alt.Tooltip("value:N", title=tr("top configuration's value"))]))
     height = max(80, ROW_HEIGHT * len(names))
-    spec = alt.layer(*layers).properties(
-        width=CHART_WIDTH, height=height,
+    spec = alt.LayerChart(  # one constructor call: a fluent .properties() deep-copies every layer
+        layer=layers, width=CHART_WIDTH, height=height,
         title=alt.Title(tr("Original range (grey) and advised range (colour); dots: the top configurations"),
                         anchor="start", fontSize=13),
         view=alt.ViewBackground(stroke=None))
@@ -176,7 +184,7 @@ def _kept_notes(a: adv.Advice) -> str:
 
 
 def build(run: Run, options: StepOptions) -> Slide:
-    a = advice_for(run, options)
+    a = heavy_numbers(run, options, analyze)
     n = numbers(a)
     caption = " ".join((a.rule.describe(), tr("Each hyperparameter on its own scale (log where log); "
                                               "choices as squares with their top/all counts (grey: dropped).")))

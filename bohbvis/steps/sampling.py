@@ -34,6 +34,7 @@ from ..i18n import tr, trn
 from ..model import format as fmt
 from ..options import Float, Int, OneOf
 from ._base import Chart, Html, Slide, UserText
+from ._heavy import heavy_numbers
 from ._spec import vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, number, plain
@@ -178,31 +179,49 @@ def _top_sentence(k: int, n_bo_top: int, n_configs: int, n_bo: int, p: float | N
     return " ".join(parts)
 
 
-def build(run, options) -> Slide:
-    import altair as alt
-    from scipy.stats import hypergeom
+HEAVY_IMPORTS = ("scipy.stats",)  # the hypergeometric and Mann–Whitney tests (bohbvis/steps/_heavy.py)
 
+
+def _picks(run, options):
+    """The configurations best first, how many the top counts, and every pick's first run."""
     metric = metric_for(run, options.get("metric", "auto"))
-    idx = options.index
-    best_rule = rule_for(run, options.get("best_by", "loss"))
-    unit = options.get("budget_unit")
-    configs = config_points(run, metric, best=best_rule)
-    n_configs = len(configs)
-    n_bo = int((configs["origin"] == "BO").sum())
-    n_random = int((configs["origin"] == "random").sum())
-    k = top_count(options.get("top", 10), n_configs) if n_configs else 0
-    top = configs.head(k)
-    n_bo_top = int((top["origin"] == "BO").sum())
-    p = None
-    if k and 0 < n_bo < n_configs:
-        p = float(hypergeom.sf(n_bo_top - 1, n_configs, n_bo, k))
-    verdict = (_top_sentence(k, n_bo_top, n_configs, n_bo, p, run.n_configs) if n_configs
-               else tr("No configuration has a result."))
-
+    configs = config_points(run, metric, best=rule_for(run, options.get("best_by", "loss")))
+    k = top_count(options.get("top", 10), len(configs)) if len(configs) else 0
     # First runs only: an evaluation whose sample type is random or BO is a configuration's first.
     ok = run.ok[run.ok[metric.field].notna()]
     first = ok[ok["sample_type"].isin(ORIGINS)][["sample_id", "budget", "sample_type", metric.field]].copy()
-    rows = per_budget(first, metric)
+    return metric, configs, k, first
+
+
+def analyze(run, options) -> dict:
+    """The heavy numbers: the top's hypergeometric p and the per-budget Mann–Whitney tests."""
+    from scipy.stats import hypergeom
+
+    metric, configs, k, first = _picks(run, options)
+    n_configs, n_bo = len(configs), int((configs["origin"] == "BO").sum())
+    n_bo_top = int((configs.head(k)["origin"] == "BO").sum())
+    p = float(hypergeom.sf(n_bo_top - 1, n_configs, n_bo, k)) if k and 0 < n_bo < n_configs else None
+    return {"p_value": p, "per_budget": per_budget(first, metric)}
+
+
+def build(run, options) -> Slide:
+    import altair as alt
+
+    idx = options.index
+    metric, configs, k, first = _picks(run, options)
+    best_rule = rule_for(run, options.get("best_by", "loss"))
+    unit = options.get("budget_unit")
+    tests = heavy_numbers(run, options, analyze)
+    n_configs = len(configs)
+    n_bo = int((configs["origin"] == "BO").sum())
+    n_random = int((configs["origin"] == "random").sum())
+    top = configs.head(k)
+    n_bo_top = int((top["origin"] == "BO").sum())
+    p = tests["p_value"]
+    verdict = (_top_sentence(k, n_bo_top, n_configs, n_bo, p, run.n_configs) if n_configs
+               else tr("No configuration has a result."))
+
+    rows = tests["per_budget"]
     budget_summary, budget_details = _budget_sentences(rows, metric)
 
     order, labels = budget_labels(first["budget"].unique()) if len(first) else ([], {})
@@ -220,10 +239,12 @@ def build(run, options) -> Slide:
                      x_title=(tr("budget ({unit}) of each pick's first run", unit=unit) if unit
                               else tr("budget of each pick's first run")),
                      metric=metric, color=color, width=min(140 * max(len(order), 1) + 60, 660), height=300,
-                     tooltip_extra=(alt.Tooltip("sample_type:N", title=tr("sample type")),), y_domain=y_domain)
-    left = left.properties(title=tr("Model-based (BO) versus random picks, first run"))
+                     tooltip_extra=(alt.Tooltip("sample_type:N", title=tr("sample type")),), y_domain=y_domain,
+                     title=tr("Model-based (BO) versus random picks, first run"))
     right = _share_bars(configs, k, n_configs)
-    spec = vega_lite(alt.hconcat(left, right, spacing=50).resolve_scale(xOffset="independent"))
+    # One constructor call per composite chart: each fluent call on one deep-copies it (and its layers).
+    spec = vega_lite(alt.HConcatChart(hconcat=[left, right], spacing=50,
+                                      resolve=alt.Resolve(scale=alt.ScaleResolveMap(xOffset="independent"))))
 
     n_unknown = int((configs["origin"] == "promoted").sum())
     caption = " ".join(s for s in (
@@ -317,4 +338,5 @@ def _share_bars(configs: pd.DataFrame, k: int, n_configs: int):
         text="label:N", x=alt.X("share_end:Q"))
     text = (text.transform_window(share_end="sum(share)", sort=[alt.SortField("order")], groupby=["group"])
             .transform_filter("datum.share >= 0.17"))
-    return alt.layer(bars, text).properties(width=320, height=150, title=tr("Where did the top configurations come from?"))
+    return alt.LayerChart(layer=[bars, text], width=320, height=150,
+                          title=tr("Where did the top configurations come from?"))
