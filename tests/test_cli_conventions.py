@@ -4,6 +4,7 @@ output name that says what to write."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -31,14 +32,27 @@ def test_version(flag):
     assert res.stdout.strip() == f"bohbvis {bohbvis.__version__}"
 
 
-def test_the_console_script_entry_point_is_the_same_app():
-    from bohbvis.cli import app, main
+def test_the_console_script_is_main_and_its_fast_exit_keeps_output_and_status(tmp_path):
+    """`main` (the console script and `python -m bohbvis`) leaves without the interpreter's teardown:
+    what a command printed still arrives, and its exit status is the command's."""
+    import tomllib
 
-    assert callable(app) and callable(main)
-    res = subprocess.run([sys.executable, "-c", "import sys; sys.argv=['bohbvis','--version']; "
-                          "from bohbvis.cli import app; app()"], capture_output=True, text=True,
-                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-    assert res.stdout.strip() == f"bohbvis {bohbvis.__version__}"
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts == {"bohbvis": "bohbvis.cli:main"}
+
+    def main(*args):
+        return subprocess.run([sys.executable, "-c", "import sys; sys.argv=['bohbvis', *sys.argv[1:]]; "
+                               "from bohbvis.cli import main; main()", *args], capture_output=True, text=True,
+                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+    res = main("--version")
+    assert (res.returncode, res.stdout.strip()) == (0, f"bohbvis {bohbvis.__version__}")
+    schema = main("schema")
+    assert schema.returncode == 0 and json.loads(schema.stdout)["$defs"]  # a long output, all of it
+    bad = main("build", str(tmp_path / "no-such-story.yaml"), "-o", str(tmp_path / "deck.html"))
+    assert bad.returncode != 0 and "no-such-story.yaml" in bad.stderr and not (tmp_path / "deck.html").exists()
+    usage = main("build", "--no-such-option")
+    assert usage.returncode == 2 and "--no-such-option" in usage.stderr
 
 
 def test_h_is_help_and_lists_commands_in_the_order_a_user_needs_them():

@@ -33,4 +33,4 @@ def test_wheel_has_builtin_stories_themes_assets_and_demo(wheel):
     for log in ("configs.json", "results.json", "configspace.json"):
         assert f"bohbvis/load/demo_run/{log}" in names
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "bohbvis = bohbvis.cli:app" in entry
+    assert "bohbvis = bohbvis.cli:main" in entry
