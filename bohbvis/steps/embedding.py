@@ -38,7 +38,7 @@ from ..model import format as fmt
 from ..options import Bool, Choice
 from ._base import Chart, Column, Link, Slide, Table, UserText
 from ._heavy import heavy_numbers
-from ._spec import vega_lite
+from ._spec import opacity_condition, vega_lite
 from ._metric import Metric, metric_for, metric_option
 from ._rows import crashed_note, hp_format, table_rows
 from ._sample_types import sample_type_color
@@ -336,8 +336,8 @@ def _chart(pts: pd.DataFrame, metric: Metric, color_by: str, method: str, info: 
         # Diamonds mark the top configurations; the sentence under the chart says so (a legend
         # would cost height the slide does not have beside a table).
         shape=alt.Shape("top:N", scale=alt.Scale(domain=[True, False], range=["diamond", "circle"]), legend=None),
-        size=alt.condition("datum.top", alt.value(120), alt.value(45)),
-        opacity=alt.condition(brush, alt.value(0.85), alt.value(0.15)),
+        size=alt.SizeValue(**alt.condition("datum.top", alt.value(120), alt.value(45))),  # typed: no from_dict
+        opacity=opacity_condition(brush, 0.85, 0.15),
         tooltip=[alt.Tooltip("config_id:N", title=tr("configuration")), alt.Tooltip("sample_id:N", title=tr("sample")),
                  alt.Tooltip("budget_label:N", title=tr("budget")),
                  alt.Tooltip(f"{metric.field}:Q", title=metric.name, format=metric.d3_format),

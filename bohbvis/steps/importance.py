@@ -141,8 +141,8 @@ def build(run: Run, options: StepOptions) -> Slide:
     tips = [alt.Tooltip("hp:N", title=tr("hyperparameter")), alt.Tooltip("budget:O", title=tr("budget")),
             alt.Tooltip("mean:Q", title=tr("importance"), format=".1%"),
             alt.Tooltip("sd:Q", title=tr("sd over seeds"), format=".1%")]
-    whisk = alt.Chart(rows).mark_rule(strokeWidth=2).encode(y=y, yOffset=offset, x=x, x2="hi:Q", color=color)
-    whisk_lo = alt.Chart(rows).mark_rule(strokeWidth=2).encode(y=y, yOffset=offset, x=alt.X("lo:Q"), x2="mean:Q",
+    whisk = alt.Chart(rows).mark_rule(strokeWidth=2).encode(y=y, yOffset=offset, x=x, x2=alt.X2("hi:Q"), color=color)
+    whisk_lo = alt.Chart(rows).mark_rule(strokeWidth=2).encode(y=y, yOffset=offset, x=alt.X("lo:Q"), x2=alt.X2("mean:Q"),
                                                                color=color)
     dots = alt.Chart(rows).mark_circle(size=70, opacity=1).encode(y=y, yOffset=offset, x=x, color=color, tooltip=tips)
     # Composite charts built in one constructor call each: every fluent call on one (.properties,
@@ -199,13 +199,13 @@ def _curve(ref, name: str, metric):
     x_title = tr("{name} (the others averaged out)", name=name)
     if kind in ("onehot", "ordinal"):
         x = alt.X("x:N", title=x_title, sort=list(c["x"]), axis=alt.Axis(labelAngle=0, labelLimit=80))
-        band = alt.Chart(c).mark_rule(strokeWidth=2, color="#5b8def").encode(x=x, y=alt.Y("lo:Q"), y2="hi:Q")
+        band = alt.Chart(c).mark_rule(strokeWidth=2, color="#5b8def").encode(x=x, y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"))
         line = alt.Chart(c).mark_circle(size=70, color="#1a4fb5").encode(x=x, y=y)
     else:
         c["x"] = [float(f"{v:.6g}") for v in c["x"]]
         x = alt.X("x:Q", title=x_title, scale=alt.Scale(type="log" if kind == "log" else "linear", nice=False),
                   axis=alt.Axis(format="~g", tickCount=4))
-        band = alt.Chart(c).mark_area(opacity=0.25, color="#5b8def").encode(x=x, y=alt.Y("lo:Q"), y2="hi:Q")
+        band = alt.Chart(c).mark_area(opacity=0.25, color="#5b8def").encode(x=x, y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"))
         line = alt.Chart(c).mark_line(color="#1a4fb5", strokeWidth=2).encode(x=x, y=y)
     return alt.LayerChart(layer=[band, line], width=CURVE_WIDTH, height=(HEIGHT - 60) // 2)
 
