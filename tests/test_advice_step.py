@@ -59,6 +59,27 @@ def test_widened_range_is_drawn_beyond_the_original_track():
     assert bar["x2"] > 1.0  # the advised upper bound lies beyond the original one
 
 
+def test_a_big_runs_top_configurations_are_a_stated_sample_of_dots(monkeypatch):
+    """At 10⁵ evaluations the top configurations are thousands: the chart draws a fixed-seed sample
+    (at most MAX_POINTS dots), says so under the chart, and the advice itself still uses them all."""
+    run = load("deepcave_BOHB_run_4")
+    options = opts("next_experiment", by="loss", top=None, quantile=0.5)
+    whole = next_experiment.build(run, options)
+    a = adv.advise(run, by="loss", quantile=0.5)
+    per_hp = 5
+    monkeypatch.setattr(next_experiment, "MAX_POINTS", per_hp * len(a.hyperparameters))
+    assert a.k > per_hp  # so a sample is needed
+    sampled = next_experiment.build(run, options)
+    dots = [r for d in sampled.charts[0].spec["datasets"].values() for r in d if "value" in r and "action" not in r]
+    per_name = {}
+    for r in dots:
+        per_name[r["hp"]] = per_name.get(r["hp"], 0) + 1
+    assert max(per_name.values()) <= per_hp
+    assert "random sample" in sampled.charts[0].caption and f"of {a.k} top configurations" in sampled.charts[0].caption
+    assert "random sample" not in whole.charts[0].caption
+    assert sampled.numbers == whole.numbers  # the advice is the same: only the drawing is sampled
+
+
 def bohbvis(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bohbvis", *args], capture_output=True, text=True, cwd=cwd)
 

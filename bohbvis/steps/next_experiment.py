@@ -26,6 +26,7 @@ from ._heavy import heavy_numbers
 from ._spec import vega_lite
 from ._html import esc
 from ._rows import plain
+from ._sampling import MAX_POINTS, sample_points
 from ..i18n import tr, trn
 
 KIND = "next_experiment"
@@ -58,8 +59,15 @@ def advice_for(run: Run, options: StepOptions) -> adv.Advice:
 analyze = advice_for
 
 
-def _frames(run: Run, a: adv.Advice):
+def _top_drawn(run: Run, a: adv.Advice):
+    """The top configurations drawn as dots: all of them, or on a big run a fixed-seed sample, so the
+    chart stays within MAX_POINTS dots (one per configuration and hyperparameter); and the note saying so."""
     top = run.table[run.table["config_id"].isin(a.top_ids)].drop_duplicates("config_id")
+    drawn = sample_points(top, max(1, MAX_POINTS // max(1, len(a.hyperparameters))), what=tr("top configurations"))
+    return drawn.frame, drawn.note
+
+
+def _frames(run: Run, a: adv.Advice, top: pd.DataFrame):
     tracks, bars, dots, ticks = [], [], [], []
     for h in a.hyperparameters:
         hp = h.original
@@ -92,11 +100,11 @@ def _frames(run: Run, a: adv.Advice):
     return tuple(pd.DataFrame(f) for f in (tracks, bars, dots, ticks))
 
 
-def _chart(run: Run, a: adv.Advice, index: int) -> dict:
+def _chart(run: Run, a: adv.Advice, top: pd.DataFrame) -> dict:
     import altair as alt
 
     names = [h.name for h in a.hyperparameters]
-    tracks, bars, dots, ticks = _frames(run, a)
+    tracks, bars, dots, ticks = _frames(run, a, top)
     x = alt.X("x:Q", scale=alt.Scale(domain=DOMAIN, nice=False), axis=None)
     y = alt.Y("hp:N", sort=names, title=None, axis=alt.Axis(ticks=False, domain=False, labelFontSize=12))
     color = alt.Color("action:N", scale=alt.Scale(domain=[adv.action_text(a) for a in ACTIONS], range=list(ACTION_COLORS)),
@@ -190,8 +198,11 @@ def build(run: Run, options: StepOptions) -> Slide:
                                               "choices as squares with their top/all counts (grey: dropped).")))
     if a.space_inferred:
         caption += " " + tr("The original bounds were inferred from the values the run used (no configspace.json).")
+    top, sampled = _top_drawn(run, a)
+    if sampled:
+        caption += " " + sampled
     blocks = [UserText(),
-              Chart(id=f"s{options.index}-next", spec=_chart(run, a, options.index), caption=caption,
+              Chart(id=f"s{options.index}-next", spec=_chart(run, a, top), caption=caption,
                     state=tr("Static: hover a row in the deck for its reason.")),
               Html(_reasons_html(a)),
               Html(_budget_html(a.budget))]
