@@ -8,6 +8,7 @@ quick ones: a deck that builds in 0.3 s should not flash a bar.
 
 from __future__ import annotations
 
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -28,7 +29,7 @@ def _delay() -> float:
 
 @contextmanager
 def building_progress(total: int, *, enabled: bool = True, delay: float | None = None) -> Iterator[Callable[[str], None]]:
-    if not enabled:
+    if not enabled or not sys.stderr.isatty():  # a log file or a pipe gets no progress line (nor rich's import)
         yield lambda label: None
         return
     from rich.console import Console

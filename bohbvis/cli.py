@@ -211,7 +211,7 @@ def _with_progress(make_deck):
     def wrapped(story, *args, **kwargs):
         from ._cli_progress import building_progress
 
-        with building_progress(_count_steps(story)):
+        with building_progress(_count_steps(story) if sys.stderr.isatty() else 0):
             return make_deck(story, *args, **kwargs)
 
     return wrapped
