@@ -143,11 +143,11 @@ class Helper:
 
 
 def _order(module, options) -> tuple:
-    """The helper's order: the quick scipy-only numbers first (this process draws those slides
-    while the rest is computed), then the scikit-learn ones, the slowest first — the last slide
-    this process waits for is then one that is quick to draw after its numbers arrive."""
+    """The helper's order: the quick scipy-only numbers first, then the scikit-learn ones, the
+    slowest last — this process draws every other slide while the slowest is computed, and only
+    that one is left to draw when its numbers arrive."""
     cost = getattr(module, "numbers_cost", None)
-    return ("sklearn" in module.HEAVY_IMPORTS, -(cost(options) if cost else 0.0))
+    return ("sklearn" in module.HEAVY_IMPORTS, cost(options) if cost else 0.0)
 
 
 def _cores() -> int:
