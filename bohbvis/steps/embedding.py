@@ -219,7 +219,10 @@ def _fitted(run, options):
 def analyze(run, options) -> dict:
     """The heavy numbers: the map's coordinates, PCA's variance and components, the top's spread."""
     _metric, _configs, _k, used, _notes, fitted = _fitted(run, options)
-    X, _names, _conditional = features(fitted, run.space)
+    return _projection(features(fitted, run.space)[0], used, fitted)
+
+
+def _projection(X, used: str, fitted) -> dict:
     Y, info = project(X, used)
     Y = np.asarray(Y, dtype=np.float64)  # t-SNE returns float32: rounded, it would print 17 digits
     return {"xy": Y, "info": info, "spread": top_spread(Y, fitted["top"].to_numpy())}
@@ -231,8 +234,9 @@ def build(run, options) -> Slide:
     rule = options.get("point", "largest_budget")
     metric, configs, k, used, notes, fitted = _fitted(run, options)
     n_configs = len(configs)
-    _X, names, conditional = features(fitted, run.space)
-    projected = heavy_numbers(run, options, analyze)
+    X, names, conditional = features(fitted, run.space)
+    # (the sample and features just made, not made again, when the numbers are computed here)
+    projected = heavy_numbers(run, options, lambda run, options: _projection(X, used, fitted))
     Y, info, spread = projected["xy"], projected["info"], projected["spread"]
     fitted = fitted.assign(x=np.round(Y[:, 0], 4), y=np.round(Y[:, 1], 4))
     # (at most half the drawn points are "always kept" top ones, so the sample stays ≤ MAX_POINTS)

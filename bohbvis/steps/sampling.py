@@ -195,9 +195,12 @@ def _picks(run, options):
 
 def analyze(run, options) -> dict:
     """The heavy numbers: the top's hypergeometric p and the per-budget Mann–Whitney tests."""
+    return _tests(*_picks(run, options))
+
+
+def _tests(metric, configs, k, first) -> dict:
     from scipy.stats import hypergeom
 
-    metric, configs, k, first = _picks(run, options)
     n_configs, n_bo = len(configs), int((configs["origin"] == "BO").sum())
     n_bo_top = int((configs.head(k)["origin"] == "BO").sum())
     p = float(hypergeom.sf(n_bo_top - 1, n_configs, n_bo, k)) if k and 0 < n_bo < n_configs else None
@@ -211,7 +214,8 @@ def build(run, options) -> Slide:
     metric, configs, k, first = _picks(run, options)
     best_rule = rule_for(run, options.get("best_by", "loss"))
     unit = options.get("budget_unit")
-    tests = heavy_numbers(run, options, analyze)
+    # (the picks just made, not made again, when the numbers are computed here)
+    tests = heavy_numbers(run, options, lambda run, options: _tests(metric, configs, k, first))
     n_configs = len(configs)
     n_bo = int((configs["origin"] == "BO").sum())
     n_random = int((configs["origin"] == "random").sum())
