@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..i18n import current, tr
+from ..i18n import tr
 from ..model.run import SAMPLE_TYPES, Run
 
 # The fixed order of sample types: with the theme's category palette it gives the same colors
