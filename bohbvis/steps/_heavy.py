@@ -6,16 +6,19 @@ slide from them. It declares what `analyze` imports:
 
     HEAVY_IMPORTS = ("scipy.stats",)          # or ("sklearn",): scikit-learn imports scipy.stats itself
 
-    def analyze(run, options) -> ...: ...
+    def analyze(run, options) -> ...:      # what the helper process calls
+        return _numbers(*_inputs(run, options))
 
     def build(run, options):
-        numbers = heavy_numbers(run, options, analyze)
+        inputs = _inputs(run, options)      # what the drawing needs too
+        numbers = heavy_numbers(options, lambda: _numbers(*inputs))
         ...
 
 Why: importing scipy.stats and scikit-learn is about half of a cold build, and those imports and
 the fits are all a one-shot build's helper process (bohbvis/_parallel_build.py) has to do, while
 this process draws every chart. `heavy_numbers` hands the step what the helper computed for it
-(the same function on the same data: the same numbers), or computes them here.
+(the same function on the same data: the same numbers), or computes them here from the inputs the
+step already made for its drawing (not made twice).
 """
 
 from __future__ import annotations
@@ -28,15 +31,15 @@ from typing import Any, Callable, Iterator
 _GIVEN: ContextVar[dict[int, tuple[str, Any]] | None] = ContextVar("bohbvis_heavy_numbers", default=None)
 
 
-def heavy_numbers(run, options, analyze: Callable[[Any, Any], Any]):
-    """`analyze(run, options)`, or what was computed for this step beforehand (its error raised here)."""
+def heavy_numbers(options, compute: Callable[[], Any]):
+    """`compute()`, or what was computed for this step beforehand (its error raised here)."""
     given = _GIVEN.get()
     if given is not None and options.index in given:
         outcome, value = given[options.index]
         if outcome == "error":
             raise value
         return value
-    return analyze(run, options)
+    return compute()
 
 
 def outcome_of(run, options, analyze) -> tuple[str, Any]:

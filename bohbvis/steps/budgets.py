@@ -306,7 +306,7 @@ def build(run, options) -> Slide:
         points["jitter"] = jitter(len(points), 0.5)
         note = sampled.note
 
-    pairs = heavy_numbers(run, options, analyze)
+    pairs = heavy_numbers(options, lambda: budget_pairs(ok, metric))
     pair = verdict_pair(pairs, max((float(b) for b in ok["budget"].unique()), default=0.0))
     sentence = verdict(pair, pairs, metric, len(order))
     medians = {labels[b]: float(ok.loc[ok["budget"] == b, metric.field].median()) for b in sorted(labels)}

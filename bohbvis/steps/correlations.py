@@ -170,7 +170,10 @@ def _budget_frames(ok: pd.DataFrame, options) -> list[tuple[float | None, pd.Dat
 def analyze(run, options) -> dict:
     """The heavy numbers: every cell — per column (pooled first) the hyperparameters against the
     metric, and every pair of hyperparameters when `pairs` — in the order the slide draws them."""
-    method, metric, ok, hps = _inputs(run, options)
+    return _cells(options, *_inputs(run, options))
+
+
+def _cells(options, method, metric, ok, hps) -> dict:
     if not hps or not len(ok):
         return {"against": [], "pairs": []}
     cells = [[against(frame[hp.column], frame[metric.field], hp, method) for hp in hps]
@@ -200,7 +203,7 @@ def build(run, options) -> Slide:
                                      "strongest_pair": None,
                                      "strongest_pair_value": None}})
 
-    computed = heavy_numbers(run, options, analyze)
+    computed = heavy_numbers(options, lambda: _cells(options, method, metric, ok, hps))
     cells = []
     main: dict[str, dict] = {}
     pooled = tr("all budgets")

@@ -236,7 +236,7 @@ def build(run, options) -> Slide:
     n_configs = len(configs)
     X, names, conditional = features(fitted, run.space)
     # (the sample and features just made, not made again, when the numbers are computed here)
-    projected = heavy_numbers(run, options, lambda run, options: _projection(X, used, fitted))
+    projected = heavy_numbers(options, lambda: _projection(X, used, fitted))
     Y, info, spread = projected["xy"], projected["info"], projected["spread"]
     fitted = fitted.assign(x=np.round(Y[:, 0], 4), y=np.round(Y[:, 1], 4))
     # (at most half the drawn points are "always kept" top ones, so the sample stays ≤ MAX_POINTS)

@@ -88,7 +88,11 @@ def _budgets(run: Run, options: StepOptions):
 def analyze(run: Run, options: StepOptions) -> list:
     """The heavy numbers: each budget's fANOVA importances (BudgetImportance), lowest budget first."""
     metric, enough, _skipped = _budgets(run, options)
-    results = [r for r in (budget_importance(run, metric.field, b) for b in enough) if r is not None]
+    return _importances(run, metric.field, enough)
+
+
+def _importances(run: Run, field: str, budgets: list) -> list:
+    results = [r for r in (budget_importance(run, field, b) for b in budgets) if r is not None]
     # Only the reference (largest) budget's forests draw curves: the others' need not travel.
     return [dataclasses.replace(r, forests=[]) for r in results[:-1]] + results[-1:]
 
@@ -96,9 +100,9 @@ def analyze(run: Run, options: StepOptions) -> list:
 def build(run: Run, options: StepOptions) -> Slide:
     import altair as alt
 
-    metric, _enough, skipped = _budgets(run, options)
+    metric, enough, skipped = _budgets(run, options)
     f = metric.field
-    results = heavy_numbers(run, options, analyze)
+    results = heavy_numbers(options, lambda: _importances(run, f, enough))
     surrogate = surrogate_text(metric.name)
     chart_id = f"s{options.index}-importance"
     if not results:

@@ -192,7 +192,7 @@ def _kept_notes(a: adv.Advice) -> str:
 
 
 def build(run: Run, options: StepOptions) -> Slide:
-    a = heavy_numbers(run, options, analyze)
+    a = heavy_numbers(options, lambda: analyze(run, options))
     n = numbers(a)
     caption = " ".join((a.rule.describe(), tr("Each hyperparameter on its own scale (log where log); "
                                               "choices as squares with their top/all counts (grey: dropped).")))

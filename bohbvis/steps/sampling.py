@@ -215,7 +215,7 @@ def build(run, options) -> Slide:
     best_rule = rule_for(run, options.get("best_by", "loss"))
     unit = options.get("budget_unit")
     # (the picks just made, not made again, when the numbers are computed here)
-    tests = heavy_numbers(run, options, lambda run, options: _tests(metric, configs, k, first))
+    tests = heavy_numbers(options, lambda: _tests(metric, configs, k, first))
     n_configs = len(configs)
     n_bo = int((configs["origin"] == "BO").sum())
     n_random = int((configs["origin"] == "random").sum())
